@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AppError } from '../../../shared/errors.js';
+import { operations, type OperationName } from '../../../shared/operations/index.js';
+import type { OpContext } from '../services/context.js';
+import { FULL_ACCESS, invoke, toAppError } from '../services/dispatch.js';
+import { BrowserSessions, parseCookies, safeEqual } from './auth.js';
+import { coerceStrings } from './coerce.js';
+import { renderDocsPage } from './docs-page.js';
+import { API_PREFIX, buildOpenApi, pathParams } from './openapi.js';
+
+export const SESSION_COOKIE = 'marquee_session';
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+export interface ServerOptions {
+  ctx: Omit<OpContext, 'channel'>;
+  token: string;
+  /** The port the server will listen on; needed up front for the Host check. */
+  port: number;
+  host?: string;
+  /** Built renderer to serve in browser mode (dist/renderer); omitted → API only. */
+  rendererDir?: string;
+  logger?: boolean;
+  jsonBodyLimit?: number;
+  csvBodyLimit?: number;
+}
+
+export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions: BrowserSessions } {
+  const app = Fastify({
+    logger: o.logger ? { level: 'info' } : false,
+    bodyLimit: o.jsonBodyLimit ?? 1024 * 1024,
+    // Keep the client's own error codes (413, 415) and never echo stack traces.
+    return503OnClosing: true,
+  });
+  const sessions = new BrowserSessions();
+  const ctx: OpContext = { ...o.ctx, channel: 'api' };
+  const host = o.host ?? '127.0.0.1';
+  const allowedHosts = new Set([`127.0.0.1:${o.port}`, `localhost:${o.port}`, `[::1]:${o.port}`, `${host}:${o.port}`]);
+  const openapi = buildOpenApi(o.ctx.version);
+  const docs = renderDocsPage(openapi);
+
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: o.csvBodyLimit ?? 64 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  const sendError = (reply: FastifyReply, err: AppError) => reply.status(err.status).type('application/json').send(err.toBody());
+
+  // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) {
+      return sendError(reply, new AppError('FORBIDDEN', 'This server only answers to its loopback address', { host: req.headers.host ?? null }));
+    }
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof AppError) return sendError(reply, err);
+    const status = err.statusCode ?? 500;
+    if (status === 413) return sendError(reply, new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+    if (status === 415) return sendError(reply, new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or text/csv for imports)'));
+    if (status >= 400 && status < 500) {
+      return sendError(reply, new AppError('BAD_REQUEST', err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'The body is not valid JSON' : err.message, { code: err.code }));
+    }
+    app.log.error(err);
+    return sendError(reply, toAppError(err));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/')) return sendError(reply, new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`));
+    return reply.status(404).type('text/plain').send('Not found');
+  });
+
+  const authenticate = async (req: FastifyRequest) => {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) {
+      if (safeEqual(auth.slice(7).trim(), o.token)) return;
+      throw new AppError('UNAUTHORIZED', 'The API token is not valid');
+    }
+    const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (sessions.valid(sid)) {
+      // A cookie rides along with cross-site requests; SameSite=Strict stops most, Origin stops the rest.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
+        throw new AppError('FORBIDDEN', 'Cross-origin requests are refused', { origin });
+      }
+      return;
+    }
+    throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <token> (the token is printed when the server starts)');
+  };
+
+  app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
+  app.get(`${API_PREFIX}/docs`, async (_req, reply) => reply.type('text/html').header('content-security-policy', CSP).send(docs));
+
+  for (const [name, def] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
+    const { method, path, status = 200, body = 'json', headers = {} } = def.http;
+    const params = pathParams(path);
+    const url = API_PREFIX + path;
+    app.route({
+      method,
+      url,
+      ...(body === 'csv' ? { bodyLimit: o.csvBodyLimit ?? 64 * 1024 * 1024 } : {}),
+      handler: async (req, reply) => {
+        if (def.permission !== 'public') await authenticate(req);
+        const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const hasBody = req.body !== undefined && req.body !== null;
+        if (hasBody && body === 'csv' && contentType !== 'text/csv') {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv');
+        }
+        if (hasBody && body === 'json' && contentType !== 'application/json') {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json');
+        }
+        let input: Record<string, unknown> = {};
+        const query = (req.query ?? {}) as Record<string, unknown>;
+        if (method === 'GET' || method === 'DELETE') input = { ...query };
+        else if (body === 'csv') input = { ...query, csv: hasBody ? req.body : '' };
+        else {
+          if (Object.keys(query).length > 0) throw new AppError('VALIDATION_FAILED', 'This route takes its input in the JSON body, not the query string', { query: Object.keys(query) });
+          if (hasBody && (typeof req.body !== 'object' || Array.isArray(req.body))) throw new AppError('VALIDATION_FAILED', 'The JSON body must be an object');
+          input = { ...(hasBody ? (req.body as Record<string, unknown>) : {}) };
+        }
+        const routeParams = req.params as Record<string, string>;
+        for (const p of params) {
+          if (p in input) throw new AppError('VALIDATION_FAILED', `${p} comes from the path`, { field: p });
+          input[p] = routeParams[p];
+        }
+        for (const [header, field] of Object.entries(headers)) {
+          const v = req.headers[header];
+          if (typeof v === 'string') input[field] = v;
+        }
+        const coerced = method === 'GET' || method === 'DELETE' || body === 'csv' ? coerceStrings(def.input, input) : coerceStrings(def.input, Object.fromEntries(params.map((p) => [p, input[p]])));
+        const result = await invoke(ctx, FULL_ACCESS, name, { ...input, ...coerced });
+        return reply.status(status).send(result);
+      },
+    });
+  }
+
+  // Browser mode: the one-time login link and the renderer.
+  app.get('/login', async (req, reply) => {
+    const code = (req.query as Record<string, unknown>).code;
+    const sid = typeof code === 'string' ? sessions.redeem(code) : null;
+    if (!sid) return reply.status(401).type('text/plain').send('This sign-in link is not valid or was already used. Ask the server for a new one (marquee serve prints it).');
+    reply.header('set-cookie', `${SESSION_COOKIE}=${sid}; HttpOnly; SameSite=Strict; Path=/`);
+    return reply.redirect('/', 303);
+  });
+  app.post(`${API_PREFIX}/login-links`, async (req, reply) => {
+    await authenticate(req);
+    return reply.status(201).send({ url: `/login?code=${sessions.newLoginCode()}` });
+  });
+
+  if (o.rendererDir && existsSync(o.rendererDir)) {
+    app.register(fastifyStatic, {
+      root: o.rendererDir,
+      prefix: '/',
+      index: ['index.html'],
+      setHeaders: (res) => res.setHeader('content-security-policy', CSP),
+    });
+  }
+
+  return { app, sessions };
+}

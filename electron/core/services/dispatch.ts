@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { AppError } from '../../../shared/errors.js';
+import { operations, type OperationName, type OpOutput } from '../../../shared/operations/index.js';
+import type { Permission } from '../../../shared/operations/define.js';
+import type { OpContext } from './context.js';
+import { handlers } from './handlers.js';
+
+export interface Caller {
+  /** What this caller may do; the dispatcher is the one place that checks it. */
+  permissions: ReadonlySet<Permission> | 'all';
+}
+
+export const FULL_ACCESS: Caller = { permissions: 'all' };
+
+export function zodDetails(err: z.ZodError) {
+  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
+}
+
+/** Maps anything thrown below the transports into the one error shape both transports send. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof z.ZodError) return new AppError('VALIDATION_FAILED', 'The input is not valid', zodDetails(err));
+  const code = (err as { code?: string } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    // A constraint is the last line of defence; reaching it means the input broke a rule of the model.
+    return new AppError('CONFLICT', 'The change breaks a rule of the data model and was not made', { constraint: code });
+  }
+  if (code === 'SQLITE_BUSY') return new AppError('CONFLICT', 'The database is busy; try again', { retryable: true });
+  return new AppError('INTERNAL', 'Something went wrong inside Marquee; nothing was changed');
+}
+
+/** The one entry point behind IPC and HTTP: permission, validation, handler. */
+export async function invoke<K extends OperationName>(ctx: OpContext, caller: Caller, name: K, rawInput: unknown): Promise<OpOutput<K>> {
+  const def = operations[name];
+  if (!def) throw new AppError('NOT_FOUND', `unknown operation ${String(name)}`);
+  if (def.permission !== 'public' && caller.permissions !== 'all' && !caller.permissions.has(def.permission)) {
+    throw new AppError('FORBIDDEN', `This account may not ${def.summary.toLowerCase()}`, { permission: def.permission, operation: name });
+  }
+  const parsed = def.input.safeParse(rawInput ?? {});
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The input is not valid', zodDetails(parsed.error));
+  const handler = handlers[name] as (ctx: OpContext, input: unknown) => Promise<OpOutput<K>>;
+  return handler(ctx, parsed.data);
+}

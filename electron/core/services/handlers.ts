@@ -1,0 +1,394 @@
+import { createHash } from 'node:crypto';
+import { AppError, notFound } from '../../../shared/errors.js';
+import { formatCents } from '../../../shared/money.js';
+import type { OperationName, OpOutput, OpParsedInput } from '../../../shared/operations/index.js';
+import { normaliseOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js';
+import { importListings } from '../import/csv-import.js';
+import * as eventsRepo from '../store/repos/events-repo.js';
+import * as ordersRepo from '../store/repos/orders-repo.js';
+import { ensureReferralSource, recordVisit } from '../store/repos/referrals-repo.js';
+import * as sellersRepo from '../store/repos/sellers-repo.js';
+import * as ticketsRepo from '../store/repos/tickets-repo.js';
+import * as venuesRepo from '../store/repos/venues-repo.js';
+import type { DB } from '../store/database.js';
+import { compare, explain, pickTogether, score } from './best-ticket.js';
+import type { OpContext } from './context.js';
+import { toEvent, toTicket, toVenue } from './mappers.js';
+import { newOrderCode } from './order-code.js';
+
+export type Handler<K extends OperationName> = (ctx: OpContext, input: OpParsedInput<K>) => Promise<OpOutput<K>>;
+/** Every operation in the table must have exactly one handler: the compiler checks it. */
+export type Handlers = { [K in OperationName]: Handler<K> };
+
+function dateRange(from?: string, to?: string) {
+  const isDate = (s?: string) => s !== undefined && s.length === 10;
+  return {
+    fromDate: isDate(from) ? from : undefined,
+    toDate: isDate(to) ? to : undefined,
+    fromUtc: from && !isDate(from) ? toUtcIso(from) : undefined,
+    toUtc: to && !isDate(to) ? toUtcIso(to) : undefined,
+  };
+}
+
+async function loadEvent(db: DB, id: number) {
+  const row = await eventsRepo.findEvent(db, id);
+  if (!row) throw notFound('event', id);
+  return toEvent(row);
+}
+
+const encodeCursor = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+function decodeCursor(cursor: string | undefined): unknown[] | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v;
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('VALIDATION_FAILED', 'cursor is not one this server issued', { field: 'cursor' });
+}
+
+type SaleInput = OpParsedInput<'createOrder'>;
+
+const unavailableError = (ticketIds: number[]) =>
+  new AppError('TICKET_UNAVAILABLE', 'That ticket was just sold or held elsewhere and is no longer available', { ticketIds });
+
+async function sell(ctx: OpContext, input: SaleInput) {
+  const ids = [...new Set(input.ticketIds)];
+  if (ids.length !== input.ticketIds.length) {
+    throw new AppError('VALIDATION_FAILED', 'a ticket id appears twice in the order', { ticketIds: input.ticketIds });
+  }
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify({ ...input, idempotencyKey: undefined }))
+    .digest('hex');
+  return ctx.store.write(async (trx) => {
+    const now = nowIso();
+    if (input.idempotencyKey) {
+      const prior = await ordersRepo.findIdempotencyKey(trx, input.idempotencyKey);
+      if (prior) {
+        if (prior.request_hash !== requestHash) {
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', {
+            idempotencyKey: input.idempotencyKey,
+          });
+        }
+        return JSON.parse(prior.response_json) as OpOutput<'createOrder'>;
+      }
+    }
+    const tickets = await ticketsRepo.findTicketsByIds(trx, ids);
+    const missing = ids.filter((id) => !tickets.some((t) => t.id === id));
+    if (missing.length > 0) throw new AppError('NOT_FOUND', `ticket ${missing.join(', ')} does not exist`, { ticketIds: missing });
+    const unavailable = tickets.filter((t) => t.status !== 'available').map((t) => t.id);
+    if (unavailable.length > 0) throw unavailableError(unavailable);
+    // The guard that matters: only rows still 'available' flip, and any shortfall rolls everything back.
+    if ((await ticketsRepo.markSoldIfAvailable(trx, ids, now)) !== ids.length) throw unavailableError(ids);
+    const currencies = new Set(tickets.map((t) => t.currency));
+    if (currencies.size > 1) throw new AppError('VALIDATION_FAILED', 'tickets in one order must share a currency');
+    const tender = input.payment?.tender ?? 'card';
+    const comp = tender === 'comp';
+    const items = ids.map((id) => {
+      const t = tickets.find((x) => x.id === id)!;
+      return { ticketId: id, priceCents: comp ? 0 : t.price_cents };
+    });
+    const totalCents = items.reduce((n, i) => n + i.priceCents, 0);
+    let tenderedCents: number | null = null;
+    let changeCents: number | null = null;
+    if (tender === 'cash') {
+      tenderedCents = input.payment?.tenderedCents ?? totalCents;
+      if (tenderedCents < totalCents) {
+        throw new AppError('VALIDATION_FAILED', `Cash tendered ${formatCents(tenderedCents)} is less than the total ${formatCents(totalCents)}`, {
+          field: 'payment.tenderedCents',
+          totalCents,
+        });
+      }
+      changeCents = tenderedCents - totalCents;
+    } else if (input.payment?.tenderedCents !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'tenderedCents applies to cash only', { field: 'payment.tenderedCents' });
+    }
+    const customerId = input.customer && Object.values(input.customer).some((v) => v !== undefined)
+      ? await ordersRepo.upsertCustomer(
+          trx,
+          {
+            name: input.customer.name ?? null,
+            email: input.customer.email ?? null,
+            phone: input.customer.phone ?? null,
+            address_line1: input.customer.addressLine1 ?? null,
+            address_line2: input.customer.addressLine2 ?? null,
+            city: input.customer.city ?? null,
+            region: input.customer.region ?? null,
+            postal_code: input.customer.postalCode ?? null,
+            country: input.customer.country ?? null,
+          },
+          now,
+        )
+      : null;
+    if (input.referral) await ensureReferralSource(trx, input.referral, now);
+    const code = newOrderCode();
+    const order = await ordersRepo.insertOrder(trx, {
+      code,
+      customerId,
+      channel: input.channel ?? ctx.channel,
+      referral: input.referral ?? null,
+      totalCents,
+      currency: tickets[0]!.currency,
+      now,
+      items,
+      payment: { tender, amountCents: totalCents, tenderedCents, changeCents },
+    });
+    const result: OpOutput<'createOrder'> = {
+      order: {
+        id: order.id,
+        code,
+        ticketIds: ids,
+        totalCents,
+        total: formatCents(totalCents),
+        createdAt: order.created_at,
+        changeDueCents: changeCents,
+        tender,
+      },
+    };
+    if (input.idempotencyKey) await ordersRepo.saveIdempotencyKey(trx, input.idempotencyKey, 'createOrder', requestHash, result, now);
+    return result;
+  });
+}
+
+export const handlers: Handlers = {
+  health: async (ctx) => ({ ok: true, version: ctx.version }),
+
+  createVenue: async (ctx, v) => {
+    const row = await ctx.store.write((trx) =>
+      venuesRepo.insertVenue(trx, {
+        name: v.name,
+        address_line1: v.addressLine1 ?? null,
+        address_line2: v.addressLine2 ?? null,
+        address_line3: v.addressLine3 ?? null,
+        city: v.city,
+        region: v.region ?? null,
+        postal_code: v.postalCode ?? null,
+        country: v.country,
+        timezone: v.timezone,
+        created_at: nowIso(),
+      }),
+    );
+    return toVenue(row);
+  },
+
+  listVenues: async (ctx) => ({ items: (await venuesRepo.listVenues(ctx.store.reader)).map(toVenue) }),
+
+  createEvent: async (ctx, e) => {
+    const id = await ctx.store.write(async (trx) => {
+      if (!(await venuesRepo.findVenue(trx, e.venueId))) throw notFound('venue', e.venueId);
+      if (e.id !== undefined && (await eventsRepo.eventExists(trx, e.id))) {
+        throw new AppError('CONFLICT', `event ${e.id} already exists`, { id: e.id });
+      }
+      const startsAt = normaliseOffsetDateTime(e.startsAt);
+      const now = nowIso();
+      const row = await eventsRepo.insertEvent(trx, {
+        ...(e.id === undefined ? {} : { id: e.id }),
+        name: e.name,
+        venue_id: e.venueId,
+        starts_at: startsAt,
+        starts_at_utc: toUtcIso(startsAt),
+        local_date: startsAt.slice(0, 10),
+        category: e.category,
+        status: e.status,
+        capacity: e.capacity ?? null,
+        created_at: now,
+        updated_at: now,
+      });
+      return row.id;
+    });
+    return loadEvent(ctx.store.reader, id);
+  },
+
+  searchEvents: async (ctx, s) => {
+    const rows = await eventsRepo.searchEvents(ctx.store.reader, { q: s.q, city: s.city, status: s.status, limit: s.limit, ...dateRange(s.from, s.to) });
+    return { items: rows.map(toEvent) };
+  },
+
+  getEvent: async (ctx, { id }) => loadEvent(ctx.store.reader, id),
+
+  updateEvent: async (ctx, { id, ...p }) => {
+    await ctx.store.write(async (trx) => {
+      if (!(await eventsRepo.eventExists(trx, id))) throw notFound('event', id);
+      if (p.venueId !== undefined && !(await venuesRepo.findVenue(trx, p.venueId))) throw notFound('venue', p.venueId);
+      const startsAt = p.startsAt === undefined ? undefined : normaliseOffsetDateTime(p.startsAt);
+      await eventsRepo.updateEvent(trx, id, {
+        ...(p.name === undefined ? {} : { name: p.name }),
+        ...(p.venueId === undefined ? {} : { venue_id: p.venueId }),
+        ...(startsAt === undefined ? {} : { starts_at: startsAt, starts_at_utc: toUtcIso(startsAt), local_date: startsAt.slice(0, 10) }),
+        ...(p.category === undefined ? {} : { category: p.category }),
+        ...(p.status === undefined ? {} : { status: p.status }),
+        ...(p.capacity === undefined ? {} : { capacity: p.capacity }),
+        updated_at: nowIso(),
+      });
+    });
+    return loadEvent(ctx.store.reader, id);
+  },
+
+  listEventTickets: async (ctx, q) => {
+    const db = ctx.store.reader;
+    if (!(await eventsRepo.eventExists(db, q.id))) throw notFound('event', q.id);
+    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
+      throw new AppError('VALIDATION_FAILED', 'minPrice is above maxPrice', { minPrice: q.minPrice, maxPrice: q.maxPrice });
+    }
+    if (q.ref) {
+      const ref = q.ref;
+      await ctx.store.write((trx) => recordVisit(trx, ref, q.id, nowIso()));
+    }
+    const page = await ticketsRepo.pageEventTickets(
+      db,
+      { eventId: q.id, section: q.section, minPrice: q.minPrice, maxPrice: q.maxPrice, minQuantity: q.minQuantity },
+      q.sort,
+      q.limit,
+      decodeCursor(q.cursor),
+    );
+    return { items: page.items.map(toTicket), total: page.total, nextCursor: page.next ? encodeCursor(page.next) : null };
+  },
+
+  bestTicket: async (ctx, q) => {
+    const db = ctx.store.reader;
+    if (!(await eventsRepo.eventExists(db, q.id))) throw notFound('event', q.id);
+    const groups = await ticketsRepo.availableListingGroups(db, q.id, q.quantity);
+    const ranked = groups
+      .map((g) => score({ listingId: g.listing_id, section: g.section, row: g.row, priceCents: g.price_cents }, q.strategy))
+      .sort(compare(q.strategy));
+    for (const best of ranked) {
+      const picked = pickTogether(await ticketsRepo.availableTicketsOfListing(db, best.listingId), q.quantity);
+      if (!picked) continue;
+      const tickets = picked.map(toTicket);
+      return {
+        ticket: tickets[0]!,
+        tickets,
+        section: best.section,
+        row: best.row,
+        price: formatCents(best.priceCents),
+        priceCents: best.priceCents,
+        score: best.score,
+        reason: explain(best, q.strategy, q.quantity),
+      };
+    }
+    throw new AppError('NOT_FOUND', `No ${q.quantity} ticket(s) available together for event ${q.id}`, { id: q.id, quantity: q.quantity });
+  },
+
+  searchTickets: async (ctx, s) => {
+    const rows = await ticketsRepo.searchTicketsAcrossEvents(ctx.store.reader, { city: s.city, limit: s.limit, ...dateRange(s.from, s.to) });
+    return {
+      items: rows.map((r) => ({
+        ...toTicket(r),
+        event: { id: r.event_id, name: r.e_name, startsAt: r.e_starts_at, venueName: r.v_name, city: r.v_city },
+      })),
+    };
+  },
+
+  postListing: async (ctx, l) => {
+    const created = await ctx.store.write(async (trx) => {
+      if (!(await eventsRepo.eventExists(trx, l.eventId))) throw notFound('event', l.eventId);
+      const now = nowIso();
+      let sellerId = l.sellerId;
+      if (sellerId !== undefined) {
+        if (!(await sellersRepo.sellerExists(trx, sellerId))) throw notFound('seller', sellerId);
+      } else {
+        const email = l.seller!.email ?? null;
+        const existing = email ? await sellersRepo.findSellerByEmail(trx, email) : undefined;
+        sellerId = existing?.id ?? (await sellersRepo.insertSeller(trx, l.seller!.name, email, now));
+      }
+      return ticketsRepo.insertListingWithTickets(trx, {
+        event_id: l.eventId,
+        seller_id: sellerId,
+        section: l.section,
+        row: l.row,
+        seats: l.seats ?? null,
+        quantity: l.seats?.length ?? l.quantity!,
+        price_cents: l.priceCents,
+        currency: l.currency,
+        source: ctx.channel === 'api' ? 'api' : 'ui',
+        import_batch_id: null,
+        source_line: null,
+        created_at: now,
+      });
+    });
+    const { listing } = created;
+    return {
+      listing: {
+        id: listing.id,
+        eventId: listing.event_id,
+        sellerId: listing.seller_id,
+        section: listing.section,
+        row: listing.row,
+        seats: listing.seats_json ? (JSON.parse(listing.seats_json) as string[]) : null,
+        quantity: listing.quantity,
+        priceCents: listing.price_cents,
+        price: formatCents(listing.price_cents),
+        currency: listing.currency,
+        source: listing.source,
+        importBatchId: listing.import_batch_id,
+      },
+      tickets: created.tickets.map(toTicket),
+    };
+  },
+
+  sellTicket: async (ctx, { id, ...sale }) => sell(ctx, { ticketIds: [id], ...sale }),
+
+  createOrder: async (ctx, input) => sell(ctx, input),
+
+  listOrders: async (ctx, q) => {
+    const rows = await ordersRepo.listOrders(ctx.store.reader, q.q, q.limit);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        code: r.code,
+        channel: r.channel,
+        totalCents: r.total_cents,
+        total: formatCents(r.total_cents),
+        ticketCount: Number(r.ticket_count ?? 0),
+        customerName: r.customer_name,
+        customerEmail: r.customer_email,
+        createdAt: r.created_at,
+      })),
+    };
+  },
+
+  getOrder: async (ctx, { code }) => {
+    const db = ctx.store.reader;
+    const o = await ordersRepo.findOrderByCode(db, code);
+    if (!o) throw notFound('order', code);
+    const [lines, payments] = await Promise.all([ordersRepo.orderLines(db, o.id), ordersRepo.orderPayments(db, o.id)]);
+    return {
+      id: o.id,
+      code: o.code,
+      channel: o.channel,
+      status: o.status,
+      referral: o.referral,
+      totalCents: o.total_cents,
+      total: formatCents(o.total_cents),
+      currency: o.currency,
+      createdAt: o.created_at,
+      customer: o.customer_id === null ? null : { id: o.customer_id, name: o.customer_name, email: o.customer_email },
+      payments: payments.map((p) => ({
+        tender: p.tender,
+        amountCents: p.amount_cents,
+        tenderedCents: p.tendered_cents,
+        changeDueCents: p.change_cents,
+      })),
+      lines: lines.map((l) => ({
+        ticketId: l.ticket_id,
+        eventId: l.event_id,
+        eventName: l.event_name,
+        startsAt: l.starts_at,
+        venueName: l.venue_name,
+        city: l.city,
+        section: l.section,
+        row: l.row,
+        seat: l.seat,
+        priceCents: l.price_cents,
+        price: formatCents(l.price_cents),
+      })),
+    };
+  },
+
+  listSellers: async (ctx) => ({ items: await sellersRepo.listSellers(ctx.store.reader) }),
+
+  importTickets: async (ctx, i) =>
+    importListings(ctx.store, { csv: i.csv, sellerId: i.sellerId ?? 1, dryRun: i.dryRun, force: i.force, fileName: i.fileName }),
+};
+

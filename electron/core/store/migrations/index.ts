@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m20261121T0500 from './2026-11-21T0500-initial-schema.js';
+
+// Imported statically so bundlers and packaged apps carry every migration; order is by name.
+export const migrations: Record<string, Migration> = {
+  '2026-11-21T0500-initial-schema': m20261121T0500,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

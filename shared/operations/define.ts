@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+
+/**
+ * What a caller must be allowed to do. Roles (admin, organizer, clerk, seller) map onto these;
+ * the one place that checks them is the dispatcher, for IPC and HTTP alike.
+ */
+export const PERMISSIONS = ['public', 'read', 'sell', 'list', 'import', 'manage-events', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpBinding {
+  method: HttpMethod;
+  /** Fastify-style path under /api/v1, e.g. /events/:id/tickets */
+  path: string;
+  /** Status on success (200 unless said). */
+  status?: number;
+  /** How the non-path input arrives: query string (GET) or JSON body; `csv` means a text/csv body into `csv`. */
+  body?: 'json' | 'csv';
+  /** Header → input field (e.g. Idempotency-Key → idempotencyKey). */
+  headers?: Record<string, string>;
+}
+
+export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  summary: string;
+  input: I;
+  output: O;
+  http: HttpBinding;
+  permission: Permission;
+  /** Changes state: runs on the writer, is audited, never retried blindly. */
+  mutates: boolean;
+  tags: string[];
+}
+
+export function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>): OperationDef<I, O> {
+  return def;
+}

@@ -1,4 +1,4 @@
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../electron/core/http/server.js';
 import type { OpContext } from '../electron/core/services/context.js';
@@ -27,14 +27,11 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-/** Listens on 127.0.0.1 on a free port (the Host check needs the real port, so we bind first). */
+/** Listens on 127.0.0.1 on a free port. */
 export async function startServer(store: Store): Promise<TestServer> {
-  const probe = (await import('node:net')).createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
-  const { app } = buildServer({ ctx: { store, version: 'test' }, token: TEST_TOKEN, port });
-  await app.listen({ port, host: '127.0.0.1' });
+  const { app } = buildServer({ ctx: { store, version: 'test' }, token: TEST_TOKEN });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
   const api: TestServer['api'] = (path, init = {}) => {
     const headers = new Headers(init.headers);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.js';
@@ -17,8 +18,8 @@ export const CSP =
 export interface ServerOptions {
   ctx: Omit<OpContext, 'channel'>;
   token: string;
-  /** The port the server will listen on; needed up front for the Host check. */
-  port: number;
+  /** Accepted in the Host header; by default the port the server is bound to (so port 0 works). */
+  port?: number;
   host?: string;
   /** Built renderer to serve in browser mode (dist/renderer); omitted → API only. */
   rendererDir?: string;
@@ -37,7 +38,14 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   const sessions = new BrowserSessions();
   const ctx: OpContext = { ...o.ctx, channel: 'api' };
   const host = o.host ?? '127.0.0.1';
-  const allowedHosts = new Set([`127.0.0.1:${o.port}`, `localhost:${o.port}`, `[::1]:${o.port}`, `${host}:${o.port}`]);
+  let allowed: Set<string> | null = null;
+  const allowedHosts = () => {
+    if (!allowed) {
+      const port = o.port || (app.server.address() as AddressInfo | null)?.port;
+      allowed = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`]);
+    }
+    return allowed;
+  };
   const openapi = buildOpenApi(o.ctx.version);
   const docs = renderDocsPage(openapi);
 
@@ -48,7 +56,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
 
   // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
   app.addHook('onRequest', async (req, reply) => {
-    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) {
+    if (!allowedHosts().has(String(req.headers.host ?? '').toLowerCase())) {
       return sendError(reply, new AppError('FORBIDDEN', 'This server only answers to its loopback address', { host: req.headers.host ?? null }));
     }
     reply.header('x-content-type-options', 'nosniff');
@@ -82,7 +90,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     if (sessions.valid(sid)) {
       // A cookie rides along with cross-site requests; SameSite=Strict stops most, Origin stops the rest.
       const origin = req.headers.origin;
-      if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
+      if (origin !== undefined && !allowedHosts().has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
         throw new AppError('FORBIDDEN', 'Cross-origin requests are refused', { origin });
       }
       return;

@@ -1,0 +1,3 @@
+export function SellScreen() {
+  return <h1>Sell</h1>;
+}

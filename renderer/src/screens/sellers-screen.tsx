@@ -1,0 +1,3 @@
+export function SellersScreen() {
+  return <h1>Sellers</h1>;
+}

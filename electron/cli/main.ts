@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -6,7 +5,7 @@ import { AppError } from '../../shared/errors.js';
 import { defaultDataDir } from '../core/app-paths.js';
 import { apiToken, openDataDir } from '../core/boot.js';
 import { buildServer } from '../core/http/server.js';
-import { importListings } from '../core/import/csv-import.js';
+import { IMPORT_FIELDS, importListings } from '../core/import/csv-import.js';
 import { seedDemoData, isEmpty } from '../core/seed/demo-data.js';
 import { VERSION } from '../core/version.js';
 
@@ -16,9 +15,13 @@ Usage:
   marquee serve [--port 4310] [--host 127.0.0.1] [--data DIR] [--empty]
       Start the local HTTP API and the box office in browser mode. Prints a
       one-time sign-in URL for the browser and where the API token is kept.
-  marquee import FILE [--seller ID] [--dry-run] [--force] [--data DIR]
-      Import listings from a CSV file (eventId,section,quantity,price,row).
-      Valid rows are imported, rejected rows are reported with line numbers.
+  marquee import FILE [--seller ID] [--dry-run] [--force] [--all-or-nothing]
+                [--map FIELD=HEADER]... [--delimiter ,|;|tab] [--data DIR]
+      Import listings from a CSV file (eventId,section,quantity,price,row),
+      streamed (any size). Valid rows are imported and rejected rows reported
+      with their line numbers; --all-or-nothing imports nothing if any row is
+      rejected; --dry-run only reports. The same file twice for one seller is
+      refused unless --force. Exit 0 all imported, 1 rows rejected, 3 refused.
   marquee seed [--data DIR]
       Put the demo data into an empty data dir.
   marquee --help | --version
@@ -47,6 +50,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         seller: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        'all-or-nothing': { type: 'boolean', default: false },
+        map: { type: 'string', multiple: true },
+        delimiter: { type: 'string' },
       },
     });
   } catch (e) {
@@ -110,22 +116,58 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       err.write(`--seller must be a seller id, not ${values.seller}\n`);
       return 2;
     }
+    const mapping: Record<string, string> = {};
+    for (const m of values.map ?? []) {
+      const [field, ...header] = m.split('=');
+      if (!field || header.length === 0 || !(IMPORT_FIELDS as readonly string[]).includes(field)) {
+        err.write(`--map wants FIELD=HEADER with FIELD one of ${IMPORT_FIELDS.join(', ')}, not ${m}\n`);
+        return 2;
+      }
+      mapping[field] = header.join('=');
+    }
+    const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter;
+    if (delimiter !== undefined && delimiter !== ',' && delimiter !== ';' && delimiter !== '\t') {
+      err.write(`--delimiter must be , ; or tab, not ${values.delimiter}\n`);
+      return 2;
+    }
     const { store } = await openDataDir(dataDir);
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
     try {
+      const started = Date.now();
       const report = await importListings(store, {
-        csv: readFileSync(file, 'utf8'),
+        input: { file },
         sellerId,
         dryRun: values['dry-run'],
         force: values.force,
+        mode: values['all-or-nothing'] ? 'all-or-nothing' : 'valid-rows',
+        mapping,
+        delimiter,
         fileName: basename(file),
+        importedBy: 'cli',
+        signal: abort.signal,
+        maxRejectedInReport: 0,
+        onRejected: (r) => say(`  line ${r.line}: ${r.errors.join('; ')}`),
+        onProgress: err.isTTY
+          ? (p) => {
+              const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 0;
+              const rate = Math.round(p.rowsRead / Math.max(0.001, (Date.now() - started) / 1000));
+              err.write(`\r${p.phase === 'publishing' ? `publishing ${p.rowsPublished}/${p.rowsValid}` : `reading ${pct}%`} (${p.rowsRead} rows, ${rate} rows/s)   `);
+            }
+          : undefined,
       });
-      say(`${report.dryRun ? 'Dry run: would import' : `Batch ${report.batchId}: imported`} ${report.rowsImported} of ${report.rowsRead} rows, ${report.ticketsCreated} tickets.`);
-      for (const r of report.rejected) say(`  line ${r.line}: ${r.errors.join('; ')}`);
-      return report.rejected.length > 0 ? 1 : 0;
+      if (err.isTTY) err.write('\n');
+      const verb = report.dryRun ? 'Dry run: would import' : report.status === 'completed' ? `Batch ${report.batchId}: imported` : `Batch ${report.batchId} ${report.status}: imported`;
+      say(`${verb} ${report.rowsImported} of ${report.rowsRead} rows, ${report.ticketsCreated} tickets; ${report.rowsRejected} rejected.`);
+      for (const e of report.byEvent) say(`  event ${e.eventId}: ${e.rows} rows, ${e.tickets} tickets`);
+      if (report.message) say(report.message);
+      return report.status === 'cancelled' || report.status === 'failed' ? 3 : report.rowsRejected > 0 ? 1 : 0;
     } catch (e) {
       err.write(`${e instanceof AppError ? e.message : String(e)}\n`);
-      return 1;
+      return e instanceof AppError ? 3 : 1;
     } finally {
+      process.off('SIGINT', onSigint);
       await store.close();
     }
   }

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { newSecret } from './http/auth.js';
 import { seedDemoData, isEmpty, type SeedSummary } from './seed/demo-data.js';
 import { databaseFile } from './app-paths.js';
+import { recoverInterruptedImports } from './import/csv-import.js';
 import { openStore, type Store } from './store/database.js';
 
 /** Opens (and migrates) the data dir's store; a fresh one gets demo data unless `empty`. */
 export async function openDataDir(dataDir: string, opts: { empty?: boolean } = {}): Promise<{ store: Store; seeded: SeedSummary | null }> {
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore({ file: databaseFile(dataDir) });
+  await recoverInterruptedImports(store);
   const seeded = !opts.empty && (await isEmpty(store)) ? await seedDemoData(store) : null;
   return { store, seeded };
 }

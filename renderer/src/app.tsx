@@ -1,8 +1,8 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { Component, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { ClientProvider, createClient, transport, ClientError } from './client/index.js';
 import { navigate, useRoute } from './router.js';
-import { CartProvider } from './sale-cart.js';
+import { CartProvider, useCart } from './sale-cart.js';
 import { screens } from './screens/index.js';
 import type { ScreenDef } from './screens/types.js';
 import { matchesShortcut } from './shortcuts.js';
@@ -108,6 +108,25 @@ export function Shell() {
   );
 }
 
+/**
+ * Electron's kiosk idle lock (window.marqueeEvents, from the preload): drop the sale in progress
+ * and every cached answer, and go home, so the next person never sees the last customer's order.
+ */
+function IdleLock() {
+  const { setCart } = useCart();
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const events = (globalThis as { marqueeEvents?: { onIdleLock?: (cb: () => void) => () => void } }).marqueeEvents;
+    if (typeof events?.onIdleLock !== 'function') return;
+    return events.onIdleLock(() => {
+      setCart(null);
+      queryClient.clear();
+      navigate(`/${screens[0]!.id}`);
+    });
+  }, [setCart, queryClient]);
+  return null;
+}
+
 export function App() {
   const client = useMemo(() => createClient(), []);
   const queryClient = useMemo(() => makeQueryClient(), []);
@@ -115,6 +134,7 @@ export function App() {
     <ClientProvider client={client}>
       <QueryClientProvider client={queryClient}>
         <CartProvider>
+          <IdleLock />
           <Shell />
         </CartProvider>
       </QueryClientProvider>

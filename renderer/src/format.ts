@@ -59,3 +59,13 @@ export function isoDay(offsetDays = 0): string {
 export function seatLabel(t: { section: string; row: string; seat: string | null }): string {
   return `Sec ${t.section} · Row ${t.row}${t.seat ? ` · Seat ${t.seat}` : ''}`;
 }
+
+/** Cash the customer is likely to hand over: exact, then the next round notes ($10, $20, $50, $100). */
+export function quickCash(totalCents: number): number[] {
+  const out = [totalCents];
+  for (const step of [1000, 2000, 5000, 10000]) {
+    const up = Math.ceil(totalCents / step) * step;
+    if (up > totalCents && !out.includes(up)) out.push(up);
+  }
+  return out.slice(0, 4);
+}

@@ -2,9 +2,10 @@ import type { z } from 'zod';
 
 /**
  * What a caller must be allowed to do. Roles (admin, organizer, clerk, seller) map onto these;
- * the one place that checks them is the dispatcher, for IPC and HTTP alike.
+ * the one place that checks them is the dispatcher, for IPC and HTTP alike (shared/auth/roles.ts maps
+ * roles to permissions). 'public' needs no sign-in; 'account' needs any signed-in user.
  */
-export const PERMISSIONS = ['public', 'read', 'sell', 'list', 'import', 'manage-events', 'admin'] as const;
+export const PERMISSIONS = ['public', 'account', 'read', 'sell', 'orders', 'refund', 'list', 'import', 'manage-events', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -19,6 +20,13 @@ export interface HttpBinding {
   body?: 'json' | 'csv';
   /** Header → input field (e.g. Idempotency-Key → idempotencyKey). */
   headers?: Record<string, string>;
+  /**
+   * JSON body that is not an object of this op's fields: a bare array, or an object without this
+   * field, becomes `{ [bareBody]: array }` (e.g. POST /order-events takes one event, an array, or {events}).
+   */
+  bareBody?: string;
+  /** A streamed body of this content type arrives unbuffered (an async iterable of chunks) in `field`. */
+  stream?: { contentType: string; field: string };
 }
 
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

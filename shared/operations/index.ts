@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../schemas/common.js';
 import { Event, EventInput, EventPatch, EventSearch } from '../schemas/event.js';
-import { ImportInput, ImportReport } from '../schemas/import.js';
 import { OrderDetail, OrderInput, OrderListQuery, OrderResult, OrderSummary, SellTicketInput } from '../schemas/order.js';
 import {
   BestTicket,
@@ -16,6 +15,10 @@ import {
 } from '../schemas/ticket.js';
 import { Venue, VenueInput } from '../schemas/venue.js';
 import { op } from './define.js';
+import { desktopOps } from './desktop-ops.js';
+import { fastSellOps } from './fast-sell-ops.js';
+import { analyticsOps } from './analytics-ops.js';
+import { importOps } from './import-ops.js';
 
 const Empty = z.strictObject({});
 const ById = z.strictObject({ id: Id });
@@ -169,15 +172,10 @@ export const operations = {
     mutates: false,
     tags: ['tickets'],
   }),
-  importTickets: op({
-    summary: 'Import listings from CSV (eventId,section,quantity,price,row)',
-    input: ImportInput,
-    output: ImportReport,
-    http: { method: 'POST', path: '/imports', status: 201, body: 'csv' },
-    permission: 'import',
-    mutates: true,
-    tags: ['imports'],
-  }),
+  ...desktopOps,
+  ...fastSellOps,
+  ...analyticsOps,
+  ...importOps,
 };
 
 export type Operations = typeof operations;

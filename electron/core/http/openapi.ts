@@ -45,7 +45,8 @@ export function buildOpenApi(version: string) {
     for (const [field, header] of headerFields) {
       parameters.push({ name: header.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()), in: 'header', required: false, schema: props[field] });
     }
-    const rest = Object.keys(objectShape(def.input)).filter((k) => !params.includes(k) && !headerFields.has(k));
+    const streamField = def.http.stream?.field;
+    const rest = Object.keys(objectShape(def.input)).filter((k) => !params.includes(k) && !headerFields.has(k) && k !== streamField);
     const queryOnly = method === 'GET' || method === 'DELETE';
     let requestBody: unknown;
     if (queryOnly || body === 'csv') {
@@ -58,6 +59,7 @@ export function buildOpenApi(version: string) {
       const bodyProps = Object.fromEntries(rest.map((k) => [k, props[k]]));
       const bodySchema = { ...inputJs, properties: bodyProps, required: [...required].filter((k) => rest.includes(k)) };
       requestBody = { required: bodySchema.required.length > 0, content: { 'application/json': { schema: bodySchema } } };
+      if (def.http.stream) (requestBody as { content: Record<string, unknown> }).content[def.http.stream.contentType] = { schema: { type: 'string', description: 'streamed, one JSON value per line' } };
     }
     const errorStatuses = [...new Set(Object.values(ERROR_STATUS))].filter((s) => s !== 500 && (def.permission !== 'public' || s < 401 || s > 403));
     const responses: Record<string, unknown> = {

@@ -51,6 +51,10 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
 
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: o.csvBodyLimit ?? 64 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  // Streamed bodies (bulk NDJSON, http.stream in the table) reach the op unbuffered; it enforces its own limits.
+  for (const t of new Set(Object.values(operations).flatMap((d) => (d.http.stream ? [d.http.stream.contentType] : [])))) {
+    app.addContentTypeParser(t, (_req, payload, done) => done(null, payload));
+  }
 
   const sendError = (reply: FastifyReply, err: AppError) => reply.status(err.status).type('application/json').send(err.toBody());
 
@@ -116,7 +120,8 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
         if (hasBody && body === 'csv' && contentType !== 'text/csv') {
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv');
         }
-        if (hasBody && body === 'json' && contentType !== 'application/json') {
+        const streamed = hasBody && def.http.stream !== undefined && contentType === def.http.stream.contentType;
+        if (hasBody && body === 'json' && contentType !== 'application/json' && !streamed) {
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json');
         }
         let input: Record<string, unknown> = {};
@@ -125,8 +130,15 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
         else if (body === 'csv') input = { ...query, csv: hasBody ? req.body : '' };
         else {
           if (Object.keys(query).length > 0) throw new AppError('VALIDATION_FAILED', 'This route takes its input in the JSON body, not the query string', { query: Object.keys(query) });
-          if (hasBody && (typeof req.body !== 'object' || Array.isArray(req.body))) throw new AppError('VALIDATION_FAILED', 'The JSON body must be an object');
-          input = { ...(hasBody ? (req.body as Record<string, unknown>) : {}) };
+          let json: unknown = req.body;
+          // http.bareBody: a bare array, or a body without that field, is the list itself (one item or many).
+          const bare = def.http.bareBody;
+          if (hasBody && !streamed && bare && (typeof json !== 'object' || Array.isArray(json) || !Object.hasOwn(json as object, bare))) {
+            json = { [bare]: Array.isArray(json) ? json : [json] };
+          }
+          if (streamed) json = { [def.http.stream!.field]: req.body };
+          if (hasBody && (typeof json !== 'object' || Array.isArray(json))) throw new AppError('VALIDATION_FAILED', 'The JSON body must be an object');
+          input = { ...(hasBody ? (json as Record<string, unknown>) : {}) };
         }
         const routeParams = req.params as Record<string, string>;
         for (const p of params) {

@@ -1,178 +1,354 @@
 import { createHash } from 'node:crypto';
-import Papa from 'papaparse';
 import { AppError } from '../../../shared/errors.js';
-import { parseMoneyToCents } from '../../../shared/money.js';
-import type { ImportReport } from '../../../shared/schemas/import.js';
+import type { ImportMapping, ImportReport } from '../../../shared/schemas/import.js';
 import { nowIso } from '../../../shared/time.js';
 import type { Store } from '../store/database.js';
+import { readRows, type Delimiter, type RowReaderInfo } from './csv-rows.js';
+import { sha256Of, sha256OfFile, textPieces, totalBytesOf, type CsvSource, type SourceStats } from './csv-source.js';
+import * as repo from './import-repo.js';
+import { checkRow, headerScore, resolveColumns, suggestMapping, type ValidRow } from './listing-rules.js';
 
-export const IMPORT_FIELDS = ['eventId', 'section', 'quantity', 'price', 'row'] as const;
-type Field = (typeof IMPORT_FIELDS)[number];
+export { matchHeader, IMPORT_FIELDS } from './listing-rules.js';
+export type { CsvSource } from './csv-source.js';
 
-const ALIASES: Record<string, Field> = {
-  eventid: 'eventId',
-  event: 'eventId',
-  section: 'section',
-  sec: 'section',
-  quantity: 'quantity',
-  qty: 'quantity',
-  price: 'price',
-  row: 'row',
-};
-
-/** "Event ID", "event_id", "Price ($)" → the field they name, or undefined. */
-export function matchHeader(name: string): Field | undefined {
-  const key = name.toLowerCase().replace(/\([^)]*\)/g, '').replace(/[^a-z0-9]/g, '');
-  return ALIASES[key];
-}
-
-export interface ParsedRow {
-  line: number;
-  eventId: number;
-  section: string;
-  row: string;
-  quantity: number;
-  priceCents: number;
-}
-
-export interface ParseResult {
+export interface ImportProgress {
+  batchId: number | null;
+  phase: 'staging' | 'publishing' | 'done';
   rowsRead: number;
-  valid: ParsedRow[];
-  rejected: { line: number; errors: string[] }[];
-}
-
-/** Parses and validates; `eventExists` is asked once per distinct event id. */
-export function parseListingsCsv(csv: string, eventExists: (id: number) => boolean): ParseResult {
-  const text = csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv;
-  const rejected: ParseResult['rejected'] = [];
-  const valid: ParsedRow[] = [];
-  let columns: (Field | undefined)[] | null = null;
-  let rowsRead = 0;
-  // Line numbers are counted from the parser's cursor so quoted newlines never shift them.
-  let scanned = 0;
-  let line = 1;
-  const lineAt = (offset: number) => {
-    for (; scanned < offset; scanned++) {
-      const c = text.charCodeAt(scanned);
-      if (c === 10 || (c === 13 && text.charCodeAt(scanned + 1) !== 10)) line++;
-    }
-    return line;
-  };
-  let rowStart = 0;
-  const known = new Map<number, boolean>();
-
-  Papa.parse<string[]>(text, {
-    skipEmptyLines: 'greedy',
-    step: (res) => {
-      const startLine = lineAt(rowStart);
-      // Skip the blank lines greedy mode jumped over so the row's own line is reported.
-      let firstLine = startLine;
-      for (let i = rowStart; i < text.length && (text[i] === '\n' || text[i] === '\r'); i++) {
-        if (text[i] === '\n' || text[i + 1] !== '\n') firstLine++;
-      }
-      rowStart = res.meta.cursor;
-      const cells = res.data;
-      if (!columns) {
-        columns = cells.map(matchHeader);
-        const missing = IMPORT_FIELDS.filter((f) => !columns!.includes(f));
-        if (missing.length > 0) {
-          throw new AppError('VALIDATION_FAILED', `The header lacks ${missing.join(', ')}`, {
-            header: cells,
-            expected: IMPORT_FIELDS,
-          });
-        }
-        return;
-      }
-      rowsRead++;
-      const errors: string[] = [];
-      if (cells.length > columns.length) errors.push(`too many fields: ${cells.length} for ${columns.length} columns`);
-      const get = (f: Field) => {
-        const i = columns!.indexOf(f);
-        return i < cells.length ? (cells[i] ?? '').trim() : '';
-      };
-      const eventText = get('eventId');
-      const eventId = /^\d+$/.test(eventText) ? Number(eventText) : NaN;
-      if (!Number.isSafeInteger(eventId) || eventId <= 0) errors.push(`eventId "${eventText}" is not a positive integer`);
-      else {
-        if (!known.has(eventId)) known.set(eventId, eventExists(eventId));
-        if (!known.get(eventId)) errors.push(`event ${eventId} does not exist`);
-      }
-      const qText = get('quantity');
-      const quantity = /^\d+$/.test(qText) ? Number(qText) : NaN;
-      if (!(quantity >= 1 && quantity <= 10000)) errors.push(`quantity "${qText}" is not a whole number from 1 to 10000`);
-      const pText = get('price');
-      const priceCents = parseMoneyToCents(pText);
-      if (priceCents === null) errors.push(`price "${pText}" is not a money amount such as 42.00`);
-      const section = get('section');
-      const row = get('row');
-      if (section === '') errors.push('section is empty');
-      if (row === '') errors.push('row is empty');
-      if (errors.length > 0) rejected.push({ line: firstLine, errors });
-      else valid.push({ line: firstLine, eventId, section, row, quantity, priceCents: priceCents! });
-    },
-  });
-  if (!columns) throw new AppError('VALIDATION_FAILED', 'The file is empty: expected a header eventId,section,quantity,price,row');
-  return { rowsRead, valid, rejected };
+  rowsValid: number;
+  rowsRejected: number;
+  rowsPublished: number;
+  bytesRead: number;
+  totalBytes: number | null;
 }
 
 export interface ImportOptions {
-  csv: string;
+  /** The CSV as text (HTTP body, tests); or give `input`. */
+  csv?: string;
+  /** A file path or a byte stream: read in pieces, never whole. */
+  input?: CsvSource;
   sellerId: number;
   dryRun: boolean;
   force: boolean;
+  mode?: 'valid-rows' | 'all-or-nothing';
   fileName?: string;
-  source?: 'import' | 'seed';
+  mapping?: ImportMapping;
+  delimiter?: Delimiter;
+  clientRef?: string;
+  /** Who runs it, kept on the batch: kiosk, api, cli, seed. */
+  importedBy?: string;
+  listingSource?: 'import' | 'seed';
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  /** Every rejected row, as it is found (the report keeps only the first `maxRejectedInReport`). */
+  onRejected?: (r: { line: number; errors: string[] }) => void;
+  maxRejectedInReport?: number;
+  /** Rows published per step (one step stays well under ~50 ms of synchronous work). */
+  publishRows?: number;
 }
 
-/** Valid rows are imported in one transaction; rejected rows are reported with their line numbers. */
-export async function importListings(store: Store, o: ImportOptions): Promise<ImportReport> {
-  const sha256 = createHash('sha256').update(o.csv).digest('hex');
-  const raw = store.writerRaw;
-  const eventStmt = store.readerRaw.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
-  const parsed = parseListingsCsv(o.csv, (id) => eventStmt.get(id) !== undefined);
-  const base = { dryRun: o.dryRun, rowsRead: parsed.rowsRead, rejected: parsed.rejected, sha256 };
-  const ticketsCreated = parsed.valid.reduce((n, r) => n + r.quantity, 0);
-  if (o.dryRun) return { ...base, batchId: null, rowsImported: parsed.valid.length, ticketsCreated };
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** How long one import transaction may stay open (made of steps of a few tens of ms each). */
+const TRANSACTION_MS = 200;
 
-  return store.writeSync(() => {
-    if (!raw.prepare('SELECT 1 FROM sellers WHERE id = ?').get(o.sellerId)) {
-      throw new AppError('NOT_FOUND', `seller ${o.sellerId} does not exist`, { sellerId: o.sellerId });
-    }
-    if (!o.force) {
-      const prior = raw
-        .prepare(`SELECT id FROM import_batches WHERE seller_id = ? AND sha256 = ? AND status = 'completed'`)
-        .get(o.sellerId, sha256) as { id: number } | undefined;
-      if (prior) {
-        throw new AppError('DUPLICATE_IMPORT', `This file was already imported for seller ${o.sellerId} (batch ${prior.id})`, {
-          batchId: prior.id,
-          sha256,
-        });
+class Cancelled extends Error {}
+
+/**
+ * The one import pipeline behind the UI, the CLI and the HTTP API.
+ *
+ * Rows are parsed and validated as the file streams in and written to a staging table in small
+ * transactions (invisible to sales); once the whole file is read they are published to listings and
+ * tickets in small transactions. A crash while staging leaves nothing visible (the staged rows are
+ * discarded on the next open); a crash while publishing is rolled forward on the next open (every
+ * row is already validated and staged). See recoverInterruptedImports.
+ */
+export async function importListings(store: Store, o: ImportOptions): Promise<ImportReport> {
+  const input: CsvSource = o.input ?? { text: o.csv ?? '' };
+  const mode = o.mode ?? 'valid-rows';
+  const maxRejected = o.maxRejectedInReport ?? 1000;
+  const raw = store.writerRaw;
+  if (!repo.sellerExists(store.readerRaw, o.sellerId)) throw new AppError('NOT_FOUND', `seller ${o.sellerId} does not exist`, { sellerId: o.sellerId });
+
+  let sha = sha256Of(input) ?? ('file' in input ? await sha256OfFile(input.file) : null);
+  if (!o.dryRun && !o.force && sha) refuseSameFile(store, o.sellerId, sha);
+
+  const totalBytes = totalBytesOf(input);
+  const stats: SourceStats = { bytesRead: 0, totalBytes, encoding: 'utf-8', hash: createHash('sha256') };
+  const info: RowReaderInfo = { delimiter: null, linebreak: null };
+  const now = nowIso();
+  const batchId = o.dryRun
+    ? null
+    : await store.writeSync((db) =>
+        repo.insertBatch(db, {
+          sellerId: o.sellerId,
+          fileName: o.fileName ?? null,
+          sha256: sha ?? '0'.repeat(64),
+          mode,
+          importedBy: o.importedBy ?? 'api',
+          clientRef: o.clientRef ?? null,
+          totalBytes,
+          now,
+        }),
+      );
+
+  const known = new Map<number, boolean>();
+  const eventExists = (id: number) => {
+    let v = known.get(id);
+    if (v === undefined) known.set(id, (v = repo.eventExists(store.readerRaw, id)));
+    return v;
+  };
+  const report = {
+    rowsRead: 0,
+    rowsValid: 0,
+    rowsRejected: 0,
+    tickets: 0,
+    rejected: [] as { line: number; errors: string[] }[],
+    byEvent: new Map<number, { rows: number; tickets: number }>(),
+    mapping: {} as ImportMapping,
+  };
+  let valid: ValidRow[] = [];
+  let bad: { line: number; errors: string[]; cells: string[] }[] = [];
+  let lastLine = 0;
+  let phase: ImportProgress['phase'] = 'staging';
+  let published = 0;
+  const progress = () =>
+    o.onProgress?.({
+      batchId,
+      phase,
+      rowsRead: report.rowsRead,
+      rowsValid: report.rowsValid,
+      rowsRejected: report.rowsRejected,
+      rowsPublished: published,
+      bytesRead: stats.bytesRead,
+      totalBytes,
+    });
+  const cancelled = (db: typeof raw) => o.signal?.aborted === true || (batchId !== null && repo.cancelRequested(db, batchId));
+
+  /** Stages what the last steps validated and records progress, inside the open transaction. */
+  const flushInto = (db: typeof raw) => {
+    if (batchId === null) return;
+    repo.stageRows(db, batchId, valid);
+    repo.insertRejected(db, batchId, bad);
+    repo.recordProgress(db, batchId, {
+      rowsRead: report.rowsRead,
+      rowsImported: report.rowsValid,
+      rowsRejected: report.rowsRejected,
+      ticketsCreated: report.tickets,
+      bytesRead: stats.bytesRead,
+      lastLine,
+      now: nowIso(),
+    });
+  };
+
+  try {
+    let cols: ReturnType<typeof resolveColumns> | null = null;
+    let width = 0;
+    const rows = readRows(textPieces(input, stats), info, { delimiter: o.delimiter, scoreHeader: headerScore })[Symbol.asyncIterator]();
+    // One step = one text piece (~128 KB): parse, validate, stage; well under 50 ms of synchronous work.
+    const step = async (db: typeof raw | null): Promise<boolean> => {
+      const next = await rows.next();
+      if (next.done) return false;
+      for (const r of next.value) {
+        if (!cols) {
+          cols = resolveColumns(r.cells, o.mapping);
+          width = r.cells.length;
+          report.mapping = { ...suggestMapping(r.cells), ...o.mapping };
+          continue;
+        }
+        report.rowsRead++;
+        lastLine = r.line;
+        const checked = checkRow(r, cols, width, eventExists);
+        if (checked.ok) {
+          const v = checked.row;
+          valid.push(v);
+          report.rowsValid++;
+          report.tickets += v.quantity;
+          const e = report.byEvent.get(v.eventId) ?? { rows: 0, tickets: 0 };
+          e.rows++;
+          e.tickets += v.quantity;
+          report.byEvent.set(v.eventId, e);
+        } else {
+          report.rowsRejected++;
+          const rej = { line: r.line, errors: checked.errors };
+          if (report.rejected.length < maxRejected) report.rejected.push(rej);
+          o.onRejected?.(rej);
+          bad.push({ ...rej, cells: r.cells });
+        }
       }
+      if (db) flushInto(db);
+      valid = [];
+      bad = [];
+      return true;
+    };
+    let more = true;
+    while (more) {
+      if (batchId === null) {
+        if (o.signal?.aborted) throw new Cancelled();
+        more = await step(null);
+        progress();
+        await yieldToLoop();
+        continue;
+      }
+      // Several steps share one transaction (fewer fsyncs); the event loop turns between steps.
+      await store.write(async () => {
+        if (cancelled(raw)) throw new Cancelled();
+        const started = performance.now();
+        while (more && performance.now() - started < TRANSACTION_MS) {
+          more = await step(raw);
+          await yieldToLoop();
+        }
+      });
+      progress();
     }
-    const now = nowIso();
-    const batchId = Number(
-      raw
-        .prepare(`INSERT INTO import_batches (seller_id, file_name, sha256, status, created_at) VALUES (?, ?, ?, 'running', ?)`)
-        .run(o.sellerId, o.fileName ?? null, sha256, now).lastInsertRowid,
-    );
-    const insListing = raw.prepare(
-      `INSERT INTO listings (event_id, seller_id, section, row, quantity, price_cents, currency, source, import_batch_id, source_line, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?)`,
-    );
-    const insTicket = raw.prepare(
-      `INSERT INTO tickets (listing_id, event_id, seller_id, section, row, seat, price_cents, currency, updated_at)
-       VALUES (?, ?, ?, ?, ?, NULL, ?, 'USD', ?)`,
-    );
-    for (const r of parsed.valid) {
-      const listingId = insListing.run(r.eventId, o.sellerId, r.section, r.row, r.quantity, r.priceCents, o.source ?? 'import', batchId, r.line, now).lastInsertRowid;
-      for (let i = 0; i < r.quantity; i++) insTicket.run(listingId, r.eventId, o.sellerId, r.section, r.row, r.priceCents, now);
+    if (!cols) {
+      throw new AppError('VALIDATION_FAILED', 'The file is empty: expected a header such as eventId,section,quantity,price,row and then one listing per line', {
+        reason: 'empty',
+      });
     }
-    raw
-      .prepare(
-        `UPDATE import_batches SET status = 'completed', rows_read = ?, rows_imported = ?, rows_rejected = ?, tickets_created = ?,
-         errors_json = ?, completed_at = ? WHERE id = ?`,
-      )
-      .run(parsed.rowsRead, parsed.valid.length, parsed.rejected.length, ticketsCreated, JSON.stringify(parsed.rejected), now, batchId);
-    return { ...base, batchId, rowsImported: parsed.valid.length, ticketsCreated };
+    sha ??= stats.hash.digest('hex');
+
+    const base = {
+      batchId,
+      dryRun: o.dryRun,
+      mode,
+      fileName: o.fileName ?? null,
+      rowsRead: report.rowsRead,
+      rowsRejected: report.rowsRejected,
+      rejected: report.rejected,
+      rejectedTruncated: report.rowsRejected > report.rejected.length,
+      sha256: sha,
+      delimiter: info.delimiter,
+      encoding: stats.encoding,
+      mapping: report.mapping,
+    };
+    const byEvent = [...report.byEvent].sort((a, b) => a[0] - b[0]).map(([eventId, c]) => ({ eventId, ...c }));
+    if (batchId === null) {
+      return { ...base, status: 'dry-run', rowsImported: report.rowsValid, ticketsCreated: report.tickets, byEvent, message: null };
+    }
+    await store.writeSync((db) => {
+      db.prepare('UPDATE import_batches SET sha256 = ? WHERE id = ?').run(sha, batchId);
+      repo.setMeta(db, batchId, { delimiter: info.delimiter, encoding: stats.encoding, mapping: report.mapping });
+      if (!o.force) refuseSameFileIn(db, o.sellerId, sha!, batchId);
+    });
+    if (mode === 'all-or-nothing' && report.rowsRejected > 0) {
+      const message = `${report.rowsRejected} of ${report.rowsRead} rows were rejected, so nothing was imported (all-or-nothing)`;
+      await discard(store, batchId, 'rejected-rows', message);
+      return { ...base, status: 'failed', rowsImported: 0, ticketsCreated: 0, byEvent: [], message };
+    }
+
+    phase = 'publishing';
+    await store.writeSync((db) => repo.startPublishing(db, batchId, nowIso()));
+    progress();
+    const target = { id: batchId, sellerId: o.sellerId, source: o.listingSource ?? 'import' } as const;
+    await publishAll(store, target, o.publishRows ?? 1500, () => {
+      const cancel = o.signal?.aborted === true || repo.cancelRequested(raw, batchId);
+      if (cancel && repo.ticketsNotAvailable(raw, batchId) === 0) throw new Cancelled();
+    }, (n) => {
+      published += n;
+      progress();
+    });
+    await store.writeSync((db) => repo.completeBatch(db, batchId, nowIso()));
+    phase = 'done';
+    progress();
+    return { ...base, status: 'completed', rowsImported: report.rowsValid, ticketsCreated: report.tickets, byEvent, message: null };
+  } catch (err) {
+    if (batchId === null) {
+      if (err instanceof Cancelled) throw new AppError('CONFLICT', 'The dry run was cancelled', { reason: 'cancelled' });
+      throw err;
+    }
+    if (err instanceof Cancelled) {
+      const message = `Cancelled after ${report.rowsRead} rows; nothing was imported`;
+      await discard(store, batchId, 'cancelled', message);
+      return {
+        batchId,
+        status: 'cancelled',
+        dryRun: false,
+        mode,
+        fileName: o.fileName ?? null,
+        rowsRead: report.rowsRead,
+        rowsImported: 0,
+        rowsRejected: report.rowsRejected,
+        ticketsCreated: 0,
+        rejected: report.rejected,
+        rejectedTruncated: report.rowsRejected > report.rejected.length,
+        byEvent: [],
+        sha256: sha ?? stats.hash.copy().digest('hex'),
+        delimiter: info.delimiter,
+        encoding: stats.encoding,
+        mapping: report.mapping,
+        message,
+      };
+    }
+    const message = err instanceof AppError ? err.message : 'The import failed unexpectedly; nothing was imported';
+    await discard(store, batchId, 'error', message).catch(() => undefined);
+    throw err;
+  }
+}
+
+function refuseSameFile(store: Store, sellerId: number, sha: string) {
+  refuseSameFileIn(store.readerRaw, sellerId, sha, null);
+}
+
+function refuseSameFileIn(db: Store['writerRaw'], sellerId: number, sha: string, self: number | null) {
+  const prior = repo.findSameFile(db, sellerId, sha);
+  if (!prior || prior.id === self) return;
+  if (prior.status === 'running') {
+    throw new AppError('CONFLICT', `This file is being imported for seller ${sellerId} right now (batch ${prior.id})`, { batchId: prior.id, sha256: sha });
+  }
+  throw new AppError('DUPLICATE_IMPORT', `This file was already imported for seller ${sellerId} (batch ${prior.id}); import it again with force to add its listings twice`, {
+    batchId: prior.id,
+    sha256: sha,
   });
+}
+
+/** Publishes every staged row of the batch, a step at a time, several steps per transaction. */
+async function publishAll(
+  store: Store,
+  target: { id: number; sellerId: number; source: 'import' | 'seed' },
+  rowsPerStep: number,
+  check: () => void,
+  onStep: (rows: number) => void,
+) {
+  let more = true;
+  while (more) {
+    await store.write(async () => {
+      check();
+      const started = performance.now();
+      while (more && performance.now() - started < TRANSACTION_MS) {
+        const n = repo.publishChunk(store.writerRaw, target, rowsPerStep, nowIso());
+        more = n > 0;
+        if (more) onStep(n);
+        await yieldToLoop();
+      }
+    });
+  }
+}
+
+/** Removes everything the batch wrote (staged and published rows) in small transactions, then marks it failed. */
+async function discard(store: Store, batchId: number, code: 'cancelled' | 'interrupted' | 'rejected-rows' | 'error', message: string) {
+  while ((await store.writeSync((db) => repo.discardStaged(db, batchId, 50000))) > 0) await yieldToLoop();
+  await store.writeSync((db) => {
+    repo.deletePublished(db, batchId);
+    repo.failBatch(db, batchId, code, message, nowIso());
+  });
+}
+
+/**
+ * Run on open (before any import of this process): a batch left 'running' by a process that is gone
+ * is rolled back if it was still staging (nothing of it was visible) and rolled forward if it was
+ * publishing (every row was validated and staged, and some tickets may already be sold).
+ */
+export async function recoverInterruptedImports(store: Store): Promise<{ rolledBack: number[]; completed: number[] }> {
+  const out = { rolledBack: [] as number[], completed: [] as number[] };
+  for (const b of repo.orphanedBatches(store.writerRaw)) {
+    if (b.phase === 'publishing') {
+      await publishAll(store, { id: b.id, sellerId: b.seller_id, source: 'import' }, 1500, () => undefined, () => undefined);
+      await store.writeSync((db) => repo.completeBatch(db, b.id, nowIso()));
+      out.completed.push(b.id);
+    } else {
+      await discard(store, b.id, 'interrupted', `The import stopped at line ${b.last_line} (the program was closed or crashed); nothing of it was imported. Import the file again.`);
+      out.rolledBack.push(b.id);
+    }
+  }
+  return out;
 }

@@ -120,7 +120,8 @@ export async function seedDemoData(store: Store, now = new Date()): Promise<Seed
       dryRun: false,
       force: true,
       fileName: `demo-seller-${sellerId}.csv`,
-      source: 'seed',
+      listingSource: 'seed',
+      importedBy: 'seed',
     });
     listings += report.rowsImported;
     tickets += report.ticketsCreated;

@@ -1,20 +1,22 @@
-import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../../../shared/errors.js';
 import { formatCents } from '../../../shared/money.js';
 import type { OperationName, OpOutput, OpParsedInput } from '../../../shared/operations/index.js';
 import { normaliseOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js';
-import { importListings } from '../import/csv-import.js';
 import * as eventsRepo from '../store/repos/events-repo.js';
 import * as ordersRepo from '../store/repos/orders-repo.js';
-import { ensureReferralSource, recordVisit } from '../store/repos/referrals-repo.js';
+import { recordVisit } from '../store/repos/referrals-repo.js';
 import * as sellersRepo from '../store/repos/sellers-repo.js';
 import * as ticketsRepo from '../store/repos/tickets-repo.js';
 import * as venuesRepo from '../store/repos/venues-repo.js';
 import type { DB } from '../store/database.js';
 import { compare, explain, pickTogether, score } from './best-ticket.js';
 import type { OpContext } from './context.js';
+import { desktopHandlers } from './desktop-handlers.js';
+import { fastSellHandlers } from './fast-sell-handlers.js';
+import { importHandlers } from './import-handlers.js';
+import { analyticsHandlers } from './analytics-handlers.js';
 import { toEvent, toTicket, toVenue } from './mappers.js';
-import { newOrderCode } from './order-code.js';
+import { sell } from './sell.js';
 
 export type Handler<K extends OperationName> = (ctx: OpContext, input: OpParsedInput<K>) => Promise<OpOutput<K>>;
 /** Every operation in the table must have exactly one handler: the compiler checks it. */
@@ -46,109 +48,6 @@ function decodeCursor(cursor: string | undefined): unknown[] | null {
     // fall through to the error below
   }
   throw new AppError('VALIDATION_FAILED', 'cursor is not one this server issued', { field: 'cursor' });
-}
-
-type SaleInput = OpParsedInput<'createOrder'>;
-
-const unavailableError = (ticketIds: number[]) =>
-  new AppError('TICKET_UNAVAILABLE', 'That ticket was just sold or held elsewhere and is no longer available', { ticketIds });
-
-async function sell(ctx: OpContext, input: SaleInput) {
-  const ids = [...new Set(input.ticketIds)];
-  if (ids.length !== input.ticketIds.length) {
-    throw new AppError('VALIDATION_FAILED', 'a ticket id appears twice in the order', { ticketIds: input.ticketIds });
-  }
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify({ ...input, idempotencyKey: undefined }))
-    .digest('hex');
-  return ctx.store.write(async (trx) => {
-    const now = nowIso();
-    if (input.idempotencyKey) {
-      const prior = await ordersRepo.findIdempotencyKey(trx, input.idempotencyKey);
-      if (prior) {
-        if (prior.request_hash !== requestHash) {
-          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', {
-            idempotencyKey: input.idempotencyKey,
-          });
-        }
-        return JSON.parse(prior.response_json) as OpOutput<'createOrder'>;
-      }
-    }
-    const tickets = await ticketsRepo.findTicketsByIds(trx, ids);
-    const missing = ids.filter((id) => !tickets.some((t) => t.id === id));
-    if (missing.length > 0) throw new AppError('NOT_FOUND', `ticket ${missing.join(', ')} does not exist`, { ticketIds: missing });
-    const unavailable = tickets.filter((t) => t.status !== 'available').map((t) => t.id);
-    if (unavailable.length > 0) throw unavailableError(unavailable);
-    // The guard that matters: only rows still 'available' flip, and any shortfall rolls everything back.
-    if ((await ticketsRepo.markSoldIfAvailable(trx, ids, now)) !== ids.length) throw unavailableError(ids);
-    const currencies = new Set(tickets.map((t) => t.currency));
-    if (currencies.size > 1) throw new AppError('VALIDATION_FAILED', 'tickets in one order must share a currency');
-    const tender = input.payment?.tender ?? 'card';
-    const comp = tender === 'comp';
-    const items = ids.map((id) => {
-      const t = tickets.find((x) => x.id === id)!;
-      return { ticketId: id, priceCents: comp ? 0 : t.price_cents };
-    });
-    const totalCents = items.reduce((n, i) => n + i.priceCents, 0);
-    let tenderedCents: number | null = null;
-    let changeCents: number | null = null;
-    if (tender === 'cash') {
-      tenderedCents = input.payment?.tenderedCents ?? totalCents;
-      if (tenderedCents < totalCents) {
-        throw new AppError('VALIDATION_FAILED', `Cash tendered ${formatCents(tenderedCents)} is less than the total ${formatCents(totalCents)}`, {
-          field: 'payment.tenderedCents',
-          totalCents,
-        });
-      }
-      changeCents = tenderedCents - totalCents;
-    } else if (input.payment?.tenderedCents !== undefined) {
-      throw new AppError('VALIDATION_FAILED', 'tenderedCents applies to cash only', { field: 'payment.tenderedCents' });
-    }
-    const customerId = input.customer && Object.values(input.customer).some((v) => v !== undefined)
-      ? await ordersRepo.upsertCustomer(
-          trx,
-          {
-            name: input.customer.name ?? null,
-            email: input.customer.email ?? null,
-            phone: input.customer.phone ?? null,
-            address_line1: input.customer.addressLine1 ?? null,
-            address_line2: input.customer.addressLine2 ?? null,
-            city: input.customer.city ?? null,
-            region: input.customer.region ?? null,
-            postal_code: input.customer.postalCode ?? null,
-            country: input.customer.country ?? null,
-          },
-          now,
-        )
-      : null;
-    if (input.referral) await ensureReferralSource(trx, input.referral, now);
-    const code = newOrderCode();
-    const order = await ordersRepo.insertOrder(trx, {
-      code,
-      customerId,
-      channel: input.channel ?? ctx.channel,
-      referral: input.referral ?? null,
-      totalCents,
-      currency: tickets[0]!.currency,
-      now,
-      items,
-      payment: { tender, amountCents: totalCents, tenderedCents, changeCents },
-    });
-    const result: OpOutput<'createOrder'> = {
-      order: {
-        id: order.id,
-        code,
-        ticketIds: ids,
-        totalCents,
-        total: formatCents(totalCents),
-        createdAt: order.created_at,
-        changeDueCents: changeCents,
-        tender,
-      },
-    };
-    if (input.idempotencyKey) await ordersRepo.saveIdempotencyKey(trx, input.idempotencyKey, 'createOrder', requestHash, result, now);
-    return result;
-  });
 }
 
 export const handlers: Handlers = {
@@ -388,7 +287,9 @@ export const handlers: Handlers = {
 
   listSellers: async (ctx) => ({ items: await sellersRepo.listSellers(ctx.store.reader) }),
 
-  importTickets: async (ctx, i) =>
-    importListings(ctx.store, { csv: i.csv, sellerId: i.sellerId ?? 1, dryRun: i.dryRun, force: i.force, fileName: i.fileName }),
+  ...desktopHandlers,
+  ...analyticsHandlers,
+  ...fastSellHandlers,
+  ...importHandlers,
 };
 

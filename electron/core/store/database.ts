@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Transaction } from 'kysely';
+import { GroupCommitter, type CommitInfo, type GroupCommitOptions, type GroupItem } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -13,18 +14,33 @@ export interface StoreOptions {
   file: string;
   /** FULL by default: an acknowledged sale must survive a power cut (see README). */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Tuning of the group-commit write path (writeGrouped). */
+  groupCommit?: Omit<GroupCommitOptions, 'requiredSynchronous'>;
 }
+
+const SYNCHRONOUS_LEVEL = { NORMAL: 1, FULL: 2 } as const;
 
 /**
  * The store owns two connections: one writer (every write in BEGIN IMMEDIATE, serialized here)
  * and one reader that never waits for writes thanks to WAL.
+ *
+ * Two write paths share the writer: `write(fn)` (one async Kysely transaction per call, for the
+ * ordinary writers) and `writeGrouped(fn)` (synchronous items group-committed, for the hot paths:
+ * many concurrent sales share one transaction and one fsync; see group-commit.ts). They never
+ * interleave: a group waits for the async transactions queued before it, and a group runs from
+ * BEGIN to COMMIT without yielding.
  */
 export class Store {
   readonly writerRaw: SQLite.Database;
   readonly readerRaw: SQLite.Database;
   readonly writer: DB;
   readonly reader: DB;
+  readonly group: GroupCommitter;
   private writeChain: Promise<unknown> = Promise.resolve();
+  /** async write() calls queued or running; 0 means the writer is free for a group right now. */
+  private asyncWrites = 0;
+  private readonly requiredSynchronous: number;
+  private readonly synchronousStmt: SQLite.Statement;
 
   constructor(readonly options: StoreOptions) {
     const memory = options.file === ':memory:';
@@ -35,6 +51,43 @@ export class Store {
     if (!memory) configure(this.readerRaw, 'NORMAL', false);
     this.writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.writerRaw }) });
     this.reader = memory ? this.writer : new Kysely<Database>({ dialect: new SqliteDialect({ database: this.readerRaw }) });
+    this.requiredSynchronous = SYNCHRONOUS_LEVEL[options.synchronous ?? 'FULL'];
+    this.synchronousStmt = this.writerRaw.prepare('PRAGMA synchronous').pluck();
+    this.group = new GroupCommitter(this.writerRaw, (flush) => this.exclusive(flush), {
+      ...options.groupCommit,
+      requiredSynchronous: this.requiredSynchronous,
+    });
+  }
+
+  /**
+   * Group-committed write for hot paths: fn runs synchronously on the writer inside a shared
+   * transaction (its own SAVEPOINT); the promise settles after the group's COMMIT, so a resolved
+   * result is durable under the store's synchronous level. fn must not await.
+   */
+  writeGrouped<T>(fn: GroupItem<T>): Promise<T> {
+    return this.group.submit(fn);
+  }
+
+  /** Test and bench hook: sees every commit of both write paths, inside the transaction. */
+  set onCommit(fn: ((info: CommitInfo) => void) | null) {
+    this.commitObserver = fn;
+    this.group.onCommit = fn;
+  }
+
+  private commitObserver: ((info: CommitInfo) => void) | null = null;
+
+  private exclusive(flush: () => void): void {
+    if (this.asyncWrites === 0 && !this.writerRaw.inTransaction) flush();
+    else this.writeChain = this.writeChain.then(flush, flush);
+  }
+
+  /** The same pre-COMMIT check the group path makes: never acknowledge a commit weaker than configured. */
+  private checkDurability(): void {
+    const synchronous = this.synchronousStmt.get() as number;
+    if (synchronous !== this.requiredSynchronous) {
+      throw new Error(`refusing to commit: PRAGMA synchronous is ${synchronous}, the store requires ${this.requiredSynchronous}`);
+    }
+    this.commitObserver?.({ kind: 'write', items: 1, synchronous });
   }
 
   async migrate(): Promise<string[]> {
@@ -55,6 +108,7 @@ export class Store {
       await sql`BEGIN IMMEDIATE`.execute(this.writer);
       try {
         const result = await fn(this.writer);
+        this.checkDurability();
         await sql`COMMIT`.execute(this.writer);
         return result;
       } catch (err) {
@@ -62,8 +116,12 @@ export class Store {
         throw err;
       }
     };
+    this.asyncWrites++;
     const next = this.writeChain.then(run, run);
-    this.writeChain = next.catch(() => undefined);
+    const done = () => {
+      this.asyncWrites--;
+    };
+    this.writeChain = next.then(done, done);
     return next;
   }
 
@@ -73,6 +131,8 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.writeChain;
+    this.group.drain();
     await this.writeChain;
     await this.writer.destroy();
     if (this.reader !== this.writer) await this.reader.destroy();
@@ -84,6 +144,9 @@ function configure(db: SQLite.Database, synchronous: 'FULL' | 'NORMAL', memory: 
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma(`synchronous = ${synchronous}`);
+  // Group commit runs every sale in a SAVEPOINT; SQLite copies each page a savepoint first touches into
+  // a statement journal, which by default is a temp file. In memory it costs a memcpy, not a write().
+  db.pragma('temp_store = MEMORY');
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {

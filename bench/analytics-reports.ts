@@ -1,0 +1,233 @@
+// Sales reports over a large store (issue 7). `benchReports(opts)` builds (or reuses) a store with
+// `orders` orders in all — box-office orders with their items, tickets and payments, plus ingested
+// partner orders — and times every report over a full year and over 30 days, in America/Chicago.
+// Run alone: node --import tsx bench/analytics-reports.ts [orders]
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import SQLite from 'better-sqlite3';
+import * as reports from '../electron/core/analytics/reports.js';
+import { openStore } from '../electron/core/store/database.js';
+
+export interface BenchReportsOptions {
+  /** Orders in all (box office + partner). Default 1,000,000. */
+  orders?: number;
+  /** Share of partner orders. Default 0.3. */
+  partnerShare?: number;
+  /** Timed runs per report and range (after one warm-up). Default 5. */
+  runs?: number;
+  /** Store file; default bench/tmp/analytics-<orders>.sqlite, reused when it already holds this dataset. */
+  file?: string;
+  rebuild?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ReportTiming {
+  report: string;
+  range: 'year' | '30 days';
+  rows: number;
+  medianMs: number;
+  maxMs: number;
+}
+
+export interface BenchReportsResult {
+  file: string;
+  orders: number;
+  boxOfficeOrders: number;
+  partnerOrders: number;
+  orderItems: number;
+  buildSeconds: number | null;
+  timings: ReportTiming[];
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const YEAR = 2026;
+const EVENTS = 400;
+const SELLERS = 6;
+const CUSTOMERS = 150_000;
+const REFERRALS = ['direct', 'google', 'espn', 'facebook', 'newsletter', 'instagram', 'radio', 'partner-site'];
+const STATES = ['Illinois', 'Maryland', 'New York', 'Idaho', 'Texas', 'California', 'Ohio', 'Georgia', 'Washington', 'Colorado', 'Florida', 'Oregon'];
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function build(file: string, orders: number, partnerShare: number, log: (s: string) => void) {
+  const started = performance.now();
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  mkdirSync(dirname(file), { recursive: true });
+  await (await openStore({ file })).close();
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -200000');
+  const r = mulberry32(7);
+  const now = `${YEAR}-01-01T00:00:00.000Z`;
+  const yearStart = Date.UTC(YEAR, 0, 1);
+  const yearMs = Date.UTC(YEAR + 1, 0, 1) - yearStart;
+  const partnerOrders = Math.round(orders * partnerShare);
+  const boxOrders = orders - partnerOrders;
+
+  db.transaction(() => {
+    db.prepare(`INSERT INTO venues (id, name, city, country, timezone, created_at) VALUES (1, 'Bench Hall', 'Chicago', 'US', 'America/Chicago', ?)`).run(now);
+    const ev = db.prepare(`INSERT INTO events (id, name, venue_id, starts_at, starts_at_utc, local_date, status, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, 'on_sale', ?, ?)`);
+    for (let e = 1; e <= EVENTS; e++) {
+      const day = new Date(yearStart + ((e * 86400000 * 365) / EVENTS)).toISOString().slice(0, 10);
+      ev.run(e, `Bench event ${e}`, `${day}T19:30:00-06:00`, `${day}T01:30:00.000Z`, day, now, now);
+    }
+    const seller = db.prepare(`INSERT INTO sellers (id, name, created_at) VALUES (?, ?, ?)`);
+    for (let s = 1; s <= SELLERS; s++) seller.run(s, `Seller ${s}`, now);
+    for (const slug of REFERRALS) db.prepare(`INSERT INTO referral_sources (slug, created_at) VALUES (?, ?)`).run(slug, now);
+    // One listing per event and seller; tickets are created per order item below.
+    const listing = db.prepare(`INSERT INTO listings (id, event_id, seller_id, section, row, quantity, price_cents, currency, source, created_at) VALUES (?, ?, ?, 'A', '1', 1, 5000, 'USD', 'api', ?)`);
+    for (let e = 1; e <= EVENTS; e++) for (let s = 1; s <= SELLERS; s++) listing.run((e - 1) * SELLERS + s, e, s, now);
+    const cust = db.prepare(`INSERT INTO customers (id, name, email, region, country, created_at) VALUES (?, ?, ?, ?, 'United States', ?)`);
+    for (let c = 1; c <= CUSTOMERS; c++) cust.run(c, `Customer ${c}`, `c${c}@example.com`, STATES[c % STATES.length], now);
+  })();
+  log(`analytics bench: reference data in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const order = db.prepare(`INSERT INTO orders (id, code, customer_id, channel, referral, total_cents, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, 'USD', ?)`);
+  const ticket = db.prepare(`INSERT INTO tickets (id, listing_id, event_id, seller_id, section, row, seat, price_cents, currency, status, updated_at) VALUES (?, ?, ?, ?, 'A', '1', NULL, ?, 'USD', 'sold', ?)`);
+  const item = db.prepare(`INSERT INTO order_items (order_id, ticket_id, price_cents) VALUES (?, ?, ?)`);
+  const pay = db.prepare(`INSERT INTO payments (order_id, tender, amount_cents, tendered_cents, change_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
+  const unsold = db.prepare(`INSERT INTO tickets (id, listing_id, event_id, seller_id, section, row, price_cents, currency, status, updated_at) VALUES (?, ?, ?, ?, 'A', '2', 5000, 'USD', 'available', ?)`);
+  let ticketId = 0;
+  let items = 0;
+  const BATCH = 50_000;
+  for (let from = 1; from <= boxOrders; from += BATCH) {
+    db.transaction(() => {
+      for (let id = from; id < Math.min(from + BATCH, boxOrders + 1); id++) {
+        // Orders arrive in time order, as they would.
+        const at = new Date(yearStart + Math.floor(((id - 1 + r()) / boxOrders) * yearMs)).toISOString();
+        const n = r() < 0.6 ? 1 : r() < 0.75 ? 2 : 4;
+        const e = 1 + Math.floor(r() * EVENTS);
+        const s = 1 + Math.floor(r() * SELLERS);
+        const price = 2000 + Math.floor(r() * 200) * 50;
+        const tender = r() < 0.3 ? 'cash' : r() < 0.95 ? 'card' : 'comp';
+        const each = tender === 'comp' ? 0 : price;
+        const total = each * n;
+        const customer = r() < 0.3 ? null : 1 + Math.floor(r() * CUSTOMERS);
+        order.run(id, `B${id}`, customer, r() < 0.7 ? 'kiosk' : 'api', r() < 0.5 ? REFERRALS[Math.floor(r() * REFERRALS.length)] : null, total, at);
+        for (let k = 0; k < n; k++) {
+          ticket.run(++ticketId, (e - 1) * SELLERS + s, e, s, price, at);
+          item.run(id, ticketId, each);
+          items++;
+        }
+        if (tender === 'cash') pay.run(id, 'cash', total, total + 1000, 1000, at);
+        else pay.run(id, tender, total, null, null, at);
+        if (id % 10 === 0) unsold.run(++ticketId, (e - 1) * SELLERS + s, e, s, at);
+      }
+    })();
+    log(`analytics bench: ${Math.min(from + BATCH - 1, boxOrders)} / ${boxOrders} box-office orders`);
+  }
+
+  const porder = db.prepare(`INSERT INTO partner_orders (id, event_id, channel, customer_id, financial_status, counted, currency, total_cents, discount_cents, tax_cents,
+      item_count, billing_region, billing_country, shipping_region, shipping_country, referral, tender, clerk, occurred_at, time_source, received_at)
+    VALUES (?, ?, ?, ?, 'paid', 1, 'USD', ?, 0, 0, ?, ?, 'United States', ?, 'United States', ?, ?, NULL, ?, 'event', ?)`);
+  const pitem = db.prepare(`INSERT INTO partner_order_items (partner_order_id, line_no, product_id, quantity, price_cents, event_id) VALUES (?, 1, ?, ?, ?, ?)`);
+  for (let from = 1; from <= partnerOrders; from += BATCH) {
+    db.transaction(() => {
+      for (let id = from; id < Math.min(from + BATCH, partnerOrders + 1); id++) {
+        const at = new Date(yearStart + Math.floor(((id - 1 + r()) / partnerOrders) * yearMs)).toISOString();
+        const qty = 1 + Math.floor(r() * 3);
+        const price = 1500 + Math.floor(r() * 100) * 100;
+        const state = STATES[Math.floor(r() * STATES.length)]!;
+        const linked = r() < 0.1 ? 1 + Math.floor(r() * EVENTS) : null;
+        porder.run(id, `evt-${id}`, r() < 0.6 ? 'shop' : 'resale', 1 + Math.floor(r() * CUSTOMERS), price * qty, qty, state, state,
+          r() < 0.4 ? REFERRALS[Math.floor(r() * REFERRALS.length)] : null, r() < 0.8 ? 'card' : 'paypal', at, at);
+        pitem.run(id, `sku-${id % 500}`, qty, price, linked);
+      }
+    })();
+    log(`analytics bench: ${Math.min(from + BATCH - 1, partnerOrders)} / ${partnerOrders} partner orders`);
+  }
+  db.exec('ANALYZE');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { seconds: (performance.now() - started) / 1000, items };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Times every sales report over `orders` orders (default 1,000,000); see the header comment. */
+export async function benchReports(opts: BenchReportsOptions = {}): Promise<BenchReportsResult> {
+  const orders = opts.orders ?? 1_000_000;
+  const partnerShare = opts.partnerShare ?? 0.3;
+  const runs = opts.runs ?? 5;
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const file = opts.file ?? join(HERE, 'tmp', `analytics-${orders}.sqlite`);
+  let buildSeconds: number | null = null;
+  const have = () => {
+    if (!existsSync(file)) return false;
+    const db = new SQLite(file, { readonly: true });
+    try {
+      const n = (db.prepare(`SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM partner_orders)`).pluck().get() as number) ?? 0;
+      return n === orders;
+    } catch {
+      return false;
+    } finally {
+      db.close();
+    }
+  };
+  if (opts.rebuild || !have()) {
+    log(`analytics bench: building ${orders} orders in ${file}`);
+    buildSeconds = (await build(file, orders, partnerShare, log)).seconds;
+  }
+  // Through the real store (migrations are up to date, reader connection as the app uses it).
+  const store = await openStore({ file });
+  const db = store.readerRaw;
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const result: BenchReportsResult = {
+    file,
+    orders,
+    boxOfficeOrders: count('SELECT count(*) FROM orders'),
+    partnerOrders: count('SELECT count(*) FROM partner_orders'),
+    orderItems: count('SELECT count(*) FROM order_items'),
+    buildSeconds,
+    timings: [],
+  };
+  const ranges = {
+    year: { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` },
+    '30 days': { from: `${YEAR}-06-01`, to: `${YEAR}-06-30` },
+  } as const;
+  const base = { tz: 'America/Chicago', source: 'all', currency: 'USD' } as const;
+  const cases: [string, (range: { from: string; to: string }) => { items: unknown[] }][] = [
+    ['revenue by day', (rg) => reports.revenueReport(db, { ...base, ...rg, granularity: 'day' })],
+    ['revenue by month', (rg) => reports.revenueReport(db, { ...base, ...rg, granularity: 'month' })],
+    ['top 10 customers', (rg) => reports.topCustomersReport(db, { ...base, ...rg, limit: 10 })],
+    ['sales by state', (rg) => reports.regionReport(db, { ...base, ...rg, level: 'region', address: 'billing' })],
+    ['sales by country', (rg) => reports.regionReport(db, { ...base, ...rg, level: 'country', address: 'billing' })],
+    ['sales by referral', (rg) => reports.referralReport(db, { ...base, ...rg })],
+    ['per event', (rg) => reports.eventSalesReport(db, { ...base, ...rg })],
+    ['by seller', (rg) => reports.sellerReport(db, { ...base, ...rg })],
+    ['shift (channel/tender)', (rg) => reports.shiftReport(db, { ...base, ...rg })],
+  ];
+  for (const [rangeName, rg] of Object.entries(ranges) as ['year' | '30 days', { from: string; to: string }][]) {
+    for (const [name, fn] of cases) {
+      const rows = fn(rg).items.length; // warm-up: statement prepared, pages cached
+      const ms: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        fn(rg);
+        ms.push(performance.now() - t);
+      }
+      const timing = { report: name, range: rangeName, rows, medianMs: Math.round(median(ms) * 10) / 10, maxMs: Math.round(Math.max(...ms) * 10) / 10 };
+      result.timings.push(timing);
+      log(`analytics bench: ${name.padEnd(24)} ${rangeName.padEnd(8)} median ${String(timing.medianMs).padStart(7)} ms  max ${String(timing.maxMs).padStart(7)} ms  (${rows} rows)`);
+    }
+  }
+  await store.close();
+  return result;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const orders = process.argv[2] ? Number(process.argv[2]) : undefined;
+  const res = await benchReports({ orders, rebuild: process.env.BENCH_REBUILD === '1' });
+  console.log(JSON.stringify({ ...res, timings: undefined }, null, 2));
+}

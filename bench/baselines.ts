@@ -1,0 +1,119 @@
+import SQLite from 'better-sqlite3';
+import { AppError } from '../shared/errors.js';
+import { nowIso } from '../shared/time.js';
+import { openStore } from '../electron/core/store/database.js';
+import * as ordersRepo from '../electron/core/store/repos/orders-repo.js';
+import * as ticketsRepo from '../electron/core/store/repos/tickets-repo.js';
+import { newOrderCode } from '../electron/core/services/order-code.js';
+
+export interface LoopResult {
+  label: string;
+  sales: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * The raw baseline: a bare better-sqlite3 loop, one guarded sell transaction per sale (price lookup,
+ * UPDATE … WHERE status='available' with a changed-row check, order + line + payment), prepared
+ * statements, nothing else: no validation, no dispatch, no promises.
+ */
+export function bareSellLoop(file: string, synchronous: 'NORMAL' | 'FULL', range: { from: number; to: number }, seconds: number): LoopResult {
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma(`synchronous = ${synchronous}`);
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  const price = db.prepare('SELECT price_cents, currency FROM tickets WHERE id = ?');
+  const mark = db.prepare("UPDATE tickets SET status = 'sold', updated_at = ? WHERE id = ? AND status = 'available'");
+  const order = db.prepare("INSERT INTO orders (code, channel, total_cents, currency, created_at) VALUES (?, 'kiosk', ?, ?, ?)");
+  const item = db.prepare('INSERT INTO order_items (order_id, ticket_id, price_cents) VALUES (?, ?, ?)');
+  const payment = db.prepare("INSERT INTO payments (order_id, tender, amount_cents, created_at) VALUES (?, 'card', ?, ?)");
+  const lat: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  let id = range.from;
+  for (; id <= range.to && performance.now() < deadline; id++) {
+    const t0 = performance.now();
+    const now = nowIso();
+    begin.run();
+    try {
+      const t = price.get(id) as { price_cents: number; currency: string };
+      if (mark.run(now, id).changes !== 1) throw new Error(`ticket ${id} not available`);
+      // the product's random order code: its unique index is part of the cost of a sale
+      const orderId = order.run(newOrderCode(), t.price_cents, t.currency, now).lastInsertRowid;
+      item.run(orderId, id, t.price_cents);
+      payment.run(orderId, t.price_cents, now);
+      commit.run();
+    } catch (err) {
+      rollback.run();
+      throw err;
+    }
+    lat.push(performance.now() - t0);
+  }
+  const secs = (performance.now() - started) / 1000;
+  db.close();
+  lat.sort((a, b) => a - b);
+  const sales = id - range.from;
+  return { label: `bare better-sqlite3 loop, synchronous=${synchronous}`, sales, seconds: secs, perSecond: sales / secs, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99) };
+}
+
+/**
+ * The sell path as it was before group commit: one store.write (BEGIN IMMEDIATE … COMMIT with
+ * synchronous=FULL) per sale, every statement built by Kysely, `concurrency` callers in flight.
+ */
+export async function kyselyPerSaleLoop(file: string, range: { from: number; to: number }, seconds: number, concurrency: number): Promise<LoopResult> {
+  const store = await openStore({ file });
+  let next = range.from;
+  let sales = 0;
+  const lat: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const id = next++;
+      if (id > range.to) return;
+      const t0 = performance.now();
+      await store.write(async (trx) => {
+        const now = nowIso();
+        const [t] = await ticketsRepo.findTicketsByIds(trx, [id]);
+        if (!t || t.status !== 'available') throw new AppError('TICKET_UNAVAILABLE', 'gone');
+        if ((await ticketsRepo.markSoldIfAvailable(trx, [id], now)) !== 1) throw new AppError('TICKET_UNAVAILABLE', 'gone');
+        await ordersRepo.insertOrder(trx, {
+          code: newOrderCode(),
+          customerId: null,
+          channel: 'kiosk',
+          referral: null,
+          totalCents: t.price_cents,
+          currency: t.currency,
+          now,
+          items: [{ ticketId: id, priceCents: t.price_cents }],
+          payment: { tender: 'card', amountCents: t.price_cents, tenderedCents: null, changeCents: null },
+        });
+      });
+      lat.push(performance.now() - t0);
+      sales++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const secs = (performance.now() - started) / 1000;
+  await store.close();
+  lat.sort((a, b) => a - b);
+  return {
+    label: `Kysely, one BEGIN IMMEDIATE…COMMIT per sale (pre-group-commit path), synchronous=FULL, ${concurrency} in flight`,
+    sales,
+    seconds: secs,
+    perSecond: sales / secs,
+    p50Ms: percentile(lat, 50),
+    p99Ms: percentile(lat, 99),
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * npm run bench — one run, every figure beside a raw baseline measured in the same run, written to
+ * bench/RESULTS.md. BENCH_QUICK=1 shrinks sizes and durations for a smoke run; BENCH_* env vars
+ * override single knobs (see config.ts). Servers run in child processes on 127.0.0.1, free ports.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import SQLite from 'better-sqlite3';
+import { bareSellLoop, kyselyPerSaleLoop, type LoopResult } from './baselines.js';
+import { benchConfig, machine } from './config.js';
+import { buildDataset, TicketRanges, type Dataset } from './dataset.js';
+import { load, startServerChild, type LoadResult } from './http-load.js';
+import { summariseProfile, type ProfileSummary } from './profile.js';
+import { renderResults, type BenchResults } from './report.js';
+import { searchLatency } from './search.js';
+import { inProcessSells } from './sell-in-process.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
+
+/** Checks on the database after the HTTP sell storm: nothing sold twice, every 2xx is an order. */
+function checkSales(file: string, range: { from: number; to: number }) {
+  const db = new SQLite(file, { readonly: true });
+  try {
+    const one = (q: string, ...a: unknown[]) => db.prepare(q).pluck().get(...a) as number;
+    return {
+      soldInRange: one("SELECT count(*) FROM tickets WHERE id BETWEEN ? AND ? AND status = 'sold'", range.from, range.to),
+      linesInRange: one('SELECT count(*) FROM order_items WHERE ticket_id BETWEEN ? AND ?', range.from, range.to),
+      soldTwice: one('SELECT count(*) FROM (SELECT ticket_id FROM order_items GROUP BY ticket_id HAVING count(*) > 1)'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function scenarioCounts(file: string, eventIds: number[]) {
+  const db = new SQLite(file, { readonly: true });
+  try {
+    const perEvent = eventIds.map((id) => ({
+      eventId: id,
+      sold: db.prepare("SELECT count(*) FROM tickets WHERE event_id = ? AND status = 'sold'").pluck().get(id) as number,
+      lines: db.prepare('SELECT count(*) FROM order_items i JOIN tickets t ON t.id = i.ticket_id WHERE t.event_id = ?').pluck().get(id) as number,
+    }));
+    return perEvent;
+  } finally {
+    db.close();
+  }
+}
+
+/** Other helpers' benches (bench/import-*.ts → benchImport, bench/analytics-*.ts → benchReports), when present. */
+async function optionalBench(prefix: string, exportName: string, opts: Record<string, unknown>): Promise<{ file: string; result: unknown } | { file: string; error: string } | null> {
+  const file = readdirSync(HERE).find((f) => f.startsWith(prefix) && f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  if (!file) return null;
+  try {
+    const mod = (await import(pathToFileURL(join(HERE, file)).href)) as Record<string, unknown>;
+    const fn = mod[exportName];
+    if (typeof fn !== 'function') return { file, error: `${file} has no export ${exportName}` };
+    return { file, result: await (fn as (o: unknown) => Promise<unknown>)(opts) };
+  } catch (err) {
+    return { file, error: String((err as Error).stack ?? err) };
+  }
+}
+
+async function main() {
+  const cfg = benchConfig();
+  const startedAt = new Date();
+  const t0 = performance.now();
+  rmSync(cfg.workDir, { recursive: true, force: true });
+  mkdirSync(cfg.workDir, { recursive: true });
+  const file = join(cfg.workDir, 'bench.sqlite');
+  const loads: Record<string, number> = { start: load1() };
+  log(`config ${JSON.stringify({ ...cfg, workDir: undefined })}`);
+
+  log(`building ${cfg.catalogTickets} tickets + ${cfg.scenarioEvents} × ${cfg.scenarioQuota} scenario tickets`);
+  const ds: Dataset = await buildDataset(file, cfg.catalogTickets, cfg.scenarioEvents, cfg.scenarioQuota);
+  log(`dataset built in ${ds.buildSeconds.toFixed(1)} s`);
+  const ranges = new TicketRanges(ds);
+  const share = (f: number) => Math.floor(ds.catalogTickets * f);
+
+  log('search latency (in-process, bare statements beside)');
+  const search = await searchLatency(ds, cfg.searchQueries);
+  loads.search = load1();
+
+  log('baselines: bare better-sqlite3 sell loops');
+  const bareNormal = bareSellLoop(file, 'NORMAL', ranges.take(share(0.12)), cfg.loopSeconds);
+  const bareFull = bareSellLoop(file, 'FULL', ranges.take(share(0.04)), cfg.loopSeconds);
+  loads.bare = load1();
+  log(`  NORMAL ${bareNormal.perSecond.toFixed(0)}/s, FULL ${bareFull.perSecond.toFixed(0)}/s`);
+  const kysely: LoopResult = await kyselyPerSaleLoop(file, ranges.take(share(0.04)), cfg.loopSeconds, cfg.connections);
+  log(`  Kysely per-sale transaction ${kysely.perSecond.toFixed(0)}/s`);
+
+  log('in-process sells (invoke → handlers → sell → group commit)');
+  const inProcess = await inProcessSells(file, ranges.take(share(0.2)), cfg.inProcessSeconds, cfg.connections);
+  const singleClerk = await inProcessSells(file, ranges.take(share(0.01)), Math.min(2, cfg.inProcessSeconds), 1);
+  loads.inProcess = load1();
+  log(`  ${inProcess.perSecond.toFixed(0)}/s (${inProcess.concurrency} in flight), single clerk p50 ${singleClerk.p50Ms.toFixed(2)} ms`);
+
+  log('Fastify hello-world baseline');
+  const hello = await startServerChild('hello');
+  const helloLoad = await load({ title: 'Fastify hello-world', url: `${hello.base}/`, connections: cfg.connections, seconds: cfg.httpSeconds });
+  await hello.close();
+  loads.hello = load1();
+  log(`  ${helloLoad.perSecond.toFixed(0)} req/s`);
+
+  log('HTTP sells: PUT /api/v1/tickets/:id/sold, distinct tickets');
+  const server = await startServerChild('marquee', file);
+  const httpRange = ranges.take(share(0.3));
+  let nextId = httpRange.from;
+  const statsBefore = await server.request<{ stats: { groups: number; items: number; commitMs: number; busyMs: number } }>({ type: 'stats' }, 'stats');
+  const httpSells: LoadResult = await load({
+    title: 'HTTP sells',
+    url: `${server.base}/`,
+    connections: cfg.connections,
+    seconds: cfg.httpSeconds,
+    amount: httpRange.to - httpRange.from + 1,
+    method: 'PUT',
+    body: '{}',
+    auth: true,
+    path: () => `/api/v1/tickets/${nextId++}/sold`,
+  });
+  loads.httpSells = load1();
+  const statsAfter = await server.request<{ stats: { groups: number; items: number; commitMs: number; busyMs: number; largestGroup: number }; synchronousSeen: number[]; commits: number }>(
+    { type: 'stats' },
+    'stats',
+  );
+  const sent = { from: httpRange.from, to: Math.min(httpRange.to, nextId - 1) };
+  const httpCheck = checkSales(file, sent);
+  log(`  ${httpSells.perSecond.toFixed(0)} req/s, p99 ${httpSells.p99Ms} ms, sold ${httpCheck.soldInRange}, sold twice ${httpCheck.soldTwice}`);
+
+  log('profile of the HTTP sell path');
+  const profRange = ranges.take(Math.min(ranges.remaining, share(0.1)));
+  let profId = profRange.from;
+  await server.request({ type: 'profile-start' }, 'profile-started');
+  const profiledLoad = await load({
+    title: 'HTTP sells (profiled)',
+    url: `${server.base}/`,
+    connections: cfg.connections,
+    seconds: cfg.profileSeconds,
+    amount: profRange.to - profRange.from + 1,
+    method: 'PUT',
+    body: '{}',
+    auth: true,
+    path: () => `/api/v1/tickets/${profId++}/sold`,
+  });
+  const { profile } = await server.request<{ profile: Parameters<typeof summariseProfile>[0] }>({ type: 'profile-stop' }, 'profile');
+  const profileSummary: ProfileSummary = summariseProfile(profile);
+
+  log('HTTP search: GET /api/v1/events/:id/tickets');
+  let q = 0;
+  const httpSearch = await load({
+    title: 'HTTP search',
+    url: `${server.base}/`,
+    connections: cfg.connections,
+    seconds: Math.max(1, Math.round(cfg.httpSeconds / 2)),
+    auth: true,
+    path: () => `/api/v1/events/${1 + ((q++ * 7919) % ds.catalogEvents)}/tickets?sort=price&limit=50`,
+  });
+  loads.httpSearch = load1();
+
+  log(`the brief's scenario: ${cfg.scenarioEvents} events × ${cfg.scenarioQuota}, POST /api/v1/events/:id/sales until sold out`);
+  const quota = cfg.scenarioEvents * cfg.scenarioQuota;
+  const extra = cfg.connections * 5;
+  let turn = 0;
+  const scenarioLoad = await load({
+    title: 'on-sale rush',
+    url: `${server.base}/`,
+    connections: cfg.connections,
+    seconds: cfg.quick ? 30 : 90,
+    amount: quota + extra,
+    method: 'POST',
+    body: '{}',
+    auth: true,
+    path: () => `/api/v1/events/${ds.scenarioEventIds[turn++ % ds.scenarioEventIds.length]}/sales`,
+    nth2xx: quota,
+  });
+  loads.scenario = load1();
+  const finalStats = await server.request<{ synchronousSeen: number[]; commits: number; stats: { groups: number } }>({ type: 'stats' }, 'stats');
+  await server.close();
+  const scenario = scenarioCounts(file, ds.scenarioEventIds);
+  log(`  sold out in ${((scenarioLoad.msToNth2xx ?? NaN) / 1000).toFixed(2)} s, sold ${scenario.map((s) => s.sold).join(' + ')}`);
+
+  const integrity = (() => {
+    const db = new SQLite(file, { readonly: true });
+    try {
+      return String(db.pragma('integrity_check', { simple: true }));
+    } finally {
+      db.close();
+    }
+  })();
+
+  log('import (bench/import-*.ts)');
+  const importBench = await optionalBench('import-', 'benchImport', { rows: Number(process.env.BENCH_IMPORT_ROWS ?? (cfg.quick ? 20_000 : 1_000_000)), log });
+  loads.import = load1();
+  log('reports (bench/analytics-*.ts)');
+  const reportsBench = await optionalBench('analytics-', 'benchReports', {
+    orders: Number(process.env.BENCH_REPORT_ORDERS ?? (cfg.quick ? 20_000 : 1_000_000)),
+    ...(cfg.quick ? { runs: 2 } : {}),
+    log,
+  });
+  loads.reports = load1();
+
+  const results: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    seconds: (performance.now() - t0) / 1000,
+    machine: machine(),
+    config: cfg,
+    loads,
+    dataset: ds,
+    search,
+    bareNormal,
+    bareFull,
+    kysely,
+    inProcess,
+    singleClerk,
+    hello: helloLoad,
+    httpSells,
+    httpGroups: {
+      groups: statsAfter.stats.groups - statsBefore.stats.groups,
+      items: statsAfter.stats.items - statsBefore.stats.items,
+      commitMs: statsAfter.stats.commitMs - statsBefore.stats.commitMs,
+      busyMs: statsAfter.stats.busyMs - statsBefore.stats.busyMs,
+      largestGroup: statsAfter.stats.largestGroup,
+    },
+    httpCheck,
+    serverCommits: { commits: finalStats.commits, synchronousSeen: finalStats.synchronousSeen },
+    profiledLoad,
+    profile: profileSummary,
+    httpSearch,
+    scenario: { load: scenarioLoad, quota, extra, perEvent: scenario },
+    integrity,
+    importBench,
+    reportsBench,
+  };
+  const out = join(HERE, 'RESULTS.md');
+  writeFileSync(out, renderResults(results));
+  log(`wrote ${out} in ${results.seconds.toFixed(0)} s`);
+  if (!process.env.BENCH_DIR && existsSync(cfg.workDir)) rmSync(cfg.workDir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

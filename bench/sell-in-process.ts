@@ -1,0 +1,85 @@
+import { openStore } from '../electron/core/store/database.js';
+import type { OpContext } from '../electron/core/services/context.js';
+import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
+import { percentile } from './baselines.js';
+
+export interface InProcessResult {
+  label: string;
+  concurrency: number;
+  sales: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  groups: number;
+  avgGroup: number;
+  largestGroup: number;
+  commitMsPerGroup: number;
+  /** PRAGMA synchronous values seen at the commits of this run (2 = FULL). */
+  synchronousSeen: number[];
+  commits: number;
+}
+
+/**
+ * The IPC path without Electron: invoke(ctx, caller, 'sellTicket', {id}) — permission check, zod
+ * validation, handler, group commit — with `concurrency` sales in flight (clerks, or requests that
+ * arrive while a group is on its way to disk), on a file store with synchronous=FULL.
+ */
+export async function inProcessSells(file: string, range: { from: number; to: number }, seconds: number, concurrency: number): Promise<InProcessResult> {
+  const store = await openStore({ file });
+  const ctx: OpContext = { store, channel: 'kiosk', version: 'bench' };
+  const seen = new Set<number>();
+  let commits = 0;
+  store.onCommit = (info) => {
+    commits++;
+    seen.add(info.synchronous);
+  };
+  const before = { ...store.group.stats };
+  let next = range.from;
+  let sales = 0;
+  let errors = 0;
+  const lat: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const id = next++;
+      if (id > range.to) return;
+      const t0 = performance.now();
+      try {
+        await invoke(ctx, FULL_ACCESS, 'sellTicket', { id });
+        sales++;
+      } catch {
+        errors++;
+      }
+      lat.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const secs = (performance.now() - started) / 1000;
+  const s = store.group.stats;
+  const groups = s.groups - before.groups;
+  const result: InProcessResult = {
+    label: `in-process invoke('sellTicket'), group commit, synchronous=FULL, ${concurrency} in flight`,
+    concurrency,
+    sales,
+    errors,
+    seconds: secs,
+    perSecond: sales / secs,
+    p50Ms: 0,
+    p99Ms: 0,
+    groups,
+    avgGroup: groups > 0 ? (s.items - before.items) / groups : 0,
+    largestGroup: s.largestGroup,
+    commitMsPerGroup: groups > 0 ? (s.commitMs - before.commitMs) / groups : 0,
+    synchronousSeen: [...seen],
+    commits,
+  };
+  store.onCommit = null;
+  await store.close();
+  lat.sort((a, b) => a - b);
+  result.p50Ms = percentile(lat, 50);
+  result.p99Ms = percentile(lat, 99);
+  return result;
+}

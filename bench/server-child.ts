@@ -1,0 +1,78 @@
+/**
+ * A server in its own process, as in production: `hello` is the Fastify hello-world baseline,
+ * `marquee` is the real HTTP API (buildServer → invoke → handlers) over a file store with
+ * synchronous=FULL. Talks to the bench over IPC: ready {port}, then answers stats / profile / close.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { Session } from 'node:inspector/promises';
+import Fastify from 'fastify';
+import { buildServer } from '../electron/core/http/server.js';
+import { openStore, type Store } from '../electron/core/store/database.js';
+import { BENCH_TOKEN } from './config.js';
+
+
+type Msg = { type: 'stats' } | { type: 'profile-start' } | { type: 'profile-stop' } | { type: 'close' };
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+async function main() {
+  const mode = process.argv[2];
+  const file = process.argv[3];
+  const port = await freePort();
+  let store: Store | null = null;
+  let close: () => Promise<void>;
+  let commits = 0;
+  const synchronousSeen = new Set<number>();
+  if (mode === 'hello') {
+    const app = Fastify({ logger: false });
+    app.get('/', async () => ({ hello: 'world' }));
+    await app.listen({ port, host: '127.0.0.1' });
+    close = () => app.close();
+  } else if (mode === 'marquee' && file) {
+    const windowMs = process.env.BENCH_GROUP_WINDOW_MS ? Number(process.env.BENCH_GROUP_WINDOW_MS) : NaN;
+    const s = await openStore({ file, ...(Number.isFinite(windowMs) ? { groupCommit: { windowMs } } : {}) });
+    store = s;
+    s.onCommit = (info) => {
+      commits++;
+      synchronousSeen.add(info.synchronous);
+    };
+    const { app } = buildServer({ ctx: { store: s, version: 'bench' }, token: BENCH_TOKEN, port, logger: false });
+    await app.listen({ port, host: '127.0.0.1' });
+    close = async () => {
+      await app.close();
+      await s.close();
+    };
+  } else {
+    throw new Error('usage: server-child.ts hello | marquee FILE');
+  }
+  const session = new Session();
+  process.on('message', (m: Msg) => {
+    void (async () => {
+      if (m.type === 'stats') {
+        process.send!({ type: 'stats', stats: store ? { ...store.group.stats } : null, commits, synchronousSeen: [...synchronousSeen] });
+      } else if (m.type === 'profile-start') {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 200 });
+        await session.post('Profiler.start');
+        process.send!({ type: 'profile-started' });
+      } else if (m.type === 'profile-stop') {
+        const { profile } = await session.post('Profiler.stop');
+        session.disconnect();
+        process.send!({ type: 'profile', profile });
+      } else if (m.type === 'close') {
+        await close();
+        process.send!({ type: 'closed' }, () => process.exit(0));
+      }
+    })();
+  });
+  process.send!({ type: 'ready', port });
+}
+
+void main();

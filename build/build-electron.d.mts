@@ -1,0 +1,1 @@
+export function buildElectron(options?: { outdir?: string; quiet?: boolean }): Promise<{ main: string; preload: string }>;

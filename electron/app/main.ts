@@ -1,0 +1,191 @@
+// Electron main process: owns the store, answers the operations over IPC, hosts the optional
+// HTTP API, and keeps the window locked down (own protocol, no navigation, no permissions).
+import './dev-native-modules.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
+import { openDataDir } from '../core/boot.js';
+import type { OpContext } from '../core/services/context.js';
+import type { Store } from '../core/store/database.js';
+import { VERSION } from '../core/version.js';
+import { APP_SCHEME, IDLE_LOCK_CHANNEL, START_URL, isAppUrl } from './app-origin.js';
+import { parseDesktopArgs } from './desktop-args.js';
+import { isVettedExternalUrl } from './external-links.js';
+import { createHttpControl, type DesktopHttpControl } from './http-control.js';
+import { IdleLock } from './idle-lock.js';
+import { createSenderCheck, registerIpcHandlers } from './ipc-bridge.js';
+import { createAppProtocolHandler } from './protocol.js';
+import { loadSettings, saveSettings, settingsFile } from './settings.js';
+
+const args = parseDesktopArgs(process.argv.slice(1));
+// main.cjs sits in dist-electron/, next to dist/renderer — in the repo and inside app.asar alike.
+const rendererDir = resolve(__dirname, '..', 'dist', 'renderer');
+const preloadFile = join(__dirname, 'preload.cjs');
+const appWebContents = new Set<number>();
+
+// Must happen before `ready`: a standard, secure scheme gets a real origin, fetch and storage.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
+
+let store: Store | null = null;
+let http: DesktopHttpControl | null = null;
+let idleTimer: NodeJS.Timeout | null = null;
+
+const log = (...parts: unknown[]) => console.error('[marquee]', ...parts);
+
+function openExternalIfVetted(url: string): void {
+  if (isVettedExternalUrl(url)) void shell.openExternal(url);
+  else log('blocked link', url.slice(0, 200));
+}
+
+/** Applied to every webContents, including any a bug or an attack manages to create. */
+function harden(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternalIfVetted(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event) => {
+    if (isAppUrl(event.url)) return;
+    event.preventDefault();
+    openExternalIfVetted(event.url);
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+  // No remote content: the CSP says so to the page, and this says so to the network stack.
+  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*'] }, (details, callback) => {
+    log('blocked request', details.url.slice(0, 200));
+    callback({ cancel: true });
+  });
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Marquee',
+    show: false,
+    backgroundColor: '#ffffff',
+    kiosk: args.kiosk,
+    fullscreen: args.kiosk,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      devTools: !args.kiosk && !app.isPackaged,
+    },
+  });
+  const id = win.webContents.id;
+  appWebContents.add(id);
+  win.on('closed', () => appWebContents.delete(id));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(START_URL);
+  return win;
+}
+
+function startIdleLock(minutes: number): void {
+  const lock = new IdleLock({
+    timeoutMs: minutes * 60_000,
+    systemIdleSeconds: () => powerMonitor.getSystemIdleTime(),
+    onLock: () => {
+      for (const win of BrowserWindow.getAllWindows()) {
+        if (appWebContents.has(win.webContents.id)) win.webContents.send(IDLE_LOCK_CHANNEL);
+      }
+    },
+  });
+  app.on('browser-window-created', (_e, win) => win.webContents.on('input-event', () => lock.activity()));
+  for (const win of BrowserWindow.getAllWindows()) win.webContents.on('input-event', () => lock.activity());
+  idleTimer = setInterval(() => lock.tick(), Math.min(5_000, Math.max(250, minutes * 60_000 / 4)));
+}
+
+async function boot(): Promise<void> {
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`The box office UI is not built (${rendererDir} has no index.html). Run \`npm run build\` first.`);
+  }
+  const dataDir = app.getPath('userData');
+  const opened = await openDataDir(dataDir);
+  store = opened.store;
+  const file = settingsFile(dataDir);
+  const settings = loadSettings(file);
+  http = createHttpControl({
+    ctx: { store, version: VERSION },
+    dataDir,
+    initial: settings.httpServer,
+    persist: (httpServer) => saveSettings(file, { ...loadSettings(file), httpServer }),
+  });
+  const ctx: Omit<OpContext, 'channel'> = { store, version: VERSION, httpControl: http };
+  registerIpcHandlers(ipcMain, {
+    ctx,
+    isTrustedSender: createSenderCheck((id) => appWebContents.has(id)),
+    onRefused: (name, event) => log(`refused ${name} from`, event.senderFrame?.url ?? 'a destroyed frame'),
+    onInternalError: (name, err) => log(`${name} failed`, err),
+  });
+  lockDownSession();
+  if (args.kiosk) Menu.setApplicationMenu(null);
+  createWindow();
+  if (args.kiosk) startIdleLock(args.idleMinutes ?? settings.idleLockMinutes);
+  // The window does not wait for the optional API; a busy port is reported in Settings.
+  http.apply().then(
+    (s) => s.error && log(s.error),
+    (err: unknown) => log('HTTP server', err),
+  );
+}
+
+let quitting = false;
+async function shutdown(): Promise<void> {
+  if (idleTimer) clearInterval(idleTimer);
+  await http?.close().catch((err: unknown) => log('closing the HTTP server', err));
+  await store?.close().catch((err: unknown) => log('closing the store', err));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => harden(contents));
+  app.on('window-all-closed', () => app.quit());
+  app.on('activate', () => {
+    if (store && BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void shutdown().finally(() => app.quit());
+  });
+  app.whenReady().then(boot).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    log(message);
+    dialog.showErrorBox('Marquee could not start', message);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,214 @@
+import type SQLite from 'better-sqlite3';
+
+/**
+ * Group commit for the hot write paths (sells, holds, reservations).
+ *
+ * Concurrent requests are collected while the event loop is busy (at most one turn of the loop, or
+ * `windowMs`, or `maxBatch` items) and written in ONE transaction on the writer connection, so the
+ * fsync that synchronous=FULL costs is paid once per group instead of once per sale. Each item runs
+ * inside its own SAVEPOINT: an item that throws is rolled back to its savepoint and rejected alone,
+ * the others in the group commit. Nobody is answered before COMMIT has returned, i.e. before the
+ * group is on disk; if COMMIT itself fails, every item of the group is rejected and nothing is
+ * acknowledged.
+ *
+ * Item functions are synchronous (better-sqlite3 prepared statements): the group transaction never
+ * yields to the event loop, so no other statement can interleave on the writer.
+ */
+export type GroupItem<T> = (db: SQLite.Database) => T;
+
+export interface GroupCommitOptions {
+  /** Items per transaction at most; the queue flushes at once when it reaches this. */
+  maxBatch?: number;
+  /**
+   * How long a group may keep collecting (default 1 ms). The group is flushed at the first turn of
+   * the event loop that brings no new request, so an idle system never waits for the window; under
+   * a rush, requests still arriving from the sockets join the group until the window or maxBatch.
+   */
+  windowMs?: number;
+  /**
+   * The synchronous level every commit must run under (2 = FULL). Checked on the connection right
+   * before each COMMIT; a mismatch fails the group instead of acknowledging a non-durable commit.
+   */
+  requiredSynchronous?: number;
+}
+
+export interface CommitInfo {
+  kind: 'group' | 'write';
+  items: number;
+  /** PRAGMA synchronous on the writer at the moment of COMMIT (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
+  synchronous: number;
+}
+
+export interface GroupStats {
+  groups: number;
+  items: number;
+  failedItems: number;
+  largestGroup: number;
+  /** Wall time spent inside group transactions (items + COMMIT), ms. */
+  busyMs: number;
+  /** Of which COMMIT (the fsync of the WAL under synchronous=FULL), ms. */
+  commitMs: number;
+}
+
+interface Pending {
+  fn: GroupItem<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private collectingSince = 0;
+  private seenAtLastTurn = 0;
+  private readonly maxBatch: number;
+  private readonly windowMs: number;
+  private readonly stmts: {
+    begin: SQLite.Statement;
+    commit: SQLite.Statement;
+    rollback: SQLite.Statement;
+    savepoint: SQLite.Statement;
+    release: SQLite.Statement;
+    rollbackTo: SQLite.Statement;
+    synchronous: SQLite.Statement;
+  };
+  readonly stats: GroupStats = { groups: 0, items: 0, failedItems: 0, largestGroup: 0, busyMs: 0, commitMs: 0 };
+  /** Test and bench hook: called inside the transaction right before each COMMIT. */
+  onCommit: ((info: CommitInfo) => void) | null = null;
+
+  constructor(
+    private readonly db: SQLite.Database,
+    /**
+     * Runs `flush` when the writer is free of other (async) transactions: at once if it is idle,
+     * otherwise after the writes queued before it.
+     */
+    private readonly exclusive: (flush: () => void) => void,
+    private readonly options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 512;
+    this.windowMs = options.windowMs ?? 1;
+    this.stmts = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT group_item'),
+      release: db.prepare('RELEASE group_item'),
+      rollbackTo: db.prepare('ROLLBACK TO group_item'),
+      synchronous: db.prepare('PRAGMA synchronous').pluck(),
+    };
+  }
+
+  /** Queues fn for the next group; resolves with its result once the group is committed. */
+  submit<T>(fn: GroupItem<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length >= this.maxBatch) this.requestFlush(true);
+      else this.requestFlush(false);
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private requestFlush(now: boolean): void {
+    if (this.scheduled) {
+      if (now) this.flushSoon();
+      return;
+    }
+    this.scheduled = true;
+    if (now) return this.flushSoon();
+    this.collectingSince = performance.now();
+    this.seenAtLastTurn = this.queue.length;
+    setImmediate(this.collect);
+  }
+
+  /** One turn of the event loop later: more requests came in, so keep collecting, or flush. */
+  private readonly collect = (): void => {
+    if (!this.scheduled || this.flushing) return;
+    const grew = this.queue.length > this.seenAtLastTurn;
+    if (grew && this.queue.length < this.maxBatch && performance.now() - this.collectingSince < this.windowMs) {
+      this.seenAtLastTurn = this.queue.length;
+      setImmediate(this.collect);
+      return;
+    }
+    this.flushSoon();
+  };
+
+  private flushing = false;
+
+  private flushSoon(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() =>
+      this.exclusive(() => {
+        this.flushing = false;
+        this.flush();
+      }),
+    );
+  }
+
+  /** Writes one group. Runs synchronously from BEGIN to COMMIT. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    const group = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+    this.queue = group === this.queue ? [] : this.queue.slice(this.maxBatch);
+    if (this.queue.length > 0) this.requestFlush(false);
+
+    const started = performance.now();
+    const outcomes: { ok: boolean; value: unknown }[] = new Array(group.length);
+    let failed = 0;
+    try {
+      this.stmts.begin.run();
+    } catch (err) {
+      for (const p of group) p.reject(err);
+      return;
+    }
+    try {
+      for (let i = 0; i < group.length; i++) {
+        this.stmts.savepoint.run();
+        try {
+          outcomes[i] = { ok: true, value: group[i]!.fn(this.db) };
+          this.stmts.release.run();
+        } catch (err) {
+          // Undo this item only; the savepoint stays on the stack until released.
+          this.stmts.rollbackTo.run();
+          this.stmts.release.run();
+          outcomes[i] = { ok: false, value: err };
+          failed++;
+        }
+      }
+      const synchronous = this.stmts.synchronous.get() as number;
+      const required = this.options.requiredSynchronous;
+      if (required !== undefined && synchronous !== required) {
+        throw new Error(`refusing to commit: PRAGMA synchronous is ${synchronous}, the store requires ${required}`);
+      }
+      this.onCommit?.({ kind: 'group', items: group.length, synchronous });
+      const commitStarted = performance.now();
+      this.stmts.commit.run();
+      this.stats.commitMs += performance.now() - commitStarted;
+    } catch (err) {
+      // Savepoint bookkeeping or COMMIT failed: nothing of this group is durable, so nobody gets a yes.
+      if (this.db.inTransaction) this.stmts.rollback.run();
+      for (const p of group) p.reject(err);
+      this.stats.failedItems += group.length;
+      return;
+    }
+    this.stats.groups++;
+    this.stats.items += group.length;
+    this.stats.failedItems += failed;
+    if (group.length > this.stats.largestGroup) this.stats.largestGroup = group.length;
+    this.stats.busyMs += performance.now() - started;
+    for (let i = 0; i < group.length; i++) {
+      const o = outcomes[i]!;
+      if (o.ok) group[i]!.resolve(o.value);
+      else group[i]!.reject(o.value);
+    }
+  }
+
+  /** Writes everything still queued (used on close). */
+  drain(): void {
+    while (this.queue.length > 0) this.flush();
+  }
+}

@@ -1,0 +1,516 @@
+import type SQLite from 'better-sqlite3';
+
+// Sales report queries. A report's range is split into whole UTC days, read from the rollups
+// (report_daily, report_hourly: a few rows per day instead of thousands of orders), and the partial
+// days at its edges, read from the orders themselves. Rollups are folded in from orders and
+// partner_orders by id above a watermark (foldRollups), so the sale path never pays for them.
+// Top customers has no rollup (there is about one row per order) and reads orders through
+// orders_by_customer_report / partner_orders_by_customer_report.
+
+export interface SalesFilter {
+  fromUtc: string;
+  toUtc: string;
+  currency: string;
+  /** null: this side is left out entirely; 'all' or a non-empty list of channels. */
+  boxOfficeChannels: string[] | 'all' | null;
+  partnerChannels: string[] | 'all' | null;
+  /** Read the orders only, never the rollups (tests compare both ways). */
+  rawOnly?: boolean;
+}
+
+type Where = { sql: string; args: unknown[] };
+
+function where(alias: string, timeCol: string, countedSql: string, channels: string[] | 'all', f: SalesFilter): Where {
+  const args: unknown[] = [f.fromUtc, f.toUtc, f.currency];
+  let sql = `${alias}.${timeCol} >= ? AND ${alias}.${timeCol} < ? AND ${countedSql} AND ${alias}.currency = ?`;
+  if (channels !== 'all') {
+    sql += ` AND ${alias}.channel IN (${channels.map(() => '?').join(',')})`;
+    args.push(...channels);
+  }
+  return { sql, args };
+}
+
+const boxWhere = (f: SalesFilter) => where('o', 'created_at', `o.status = 'completed'`, f.boxOfficeChannels!, f);
+const partnerWhere = (f: SalesFilter) => where('p', 'occurred_at', `p.counted = 1`, f.partnerChannels!, f);
+
+const cache = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+function stmt(db: SQLite.Database, sql: string): SQLite.Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+const all = <T>(db: SQLite.Database, sql: string, args: unknown[]) => stmt(db, sql).all(...args) as T[];
+
+function raw<T>(db: SQLite.Database, f: SalesFilter, box: ((w: Where) => string) | null, partner: ((w: Where) => string) | null): T[] {
+  const out: T[] = [];
+  if (box && f.boxOfficeChannels !== null) {
+    const w = boxWhere(f);
+    out.push(...all<T>(db, box(w), w.args));
+  }
+  if (partner && f.partnerChannels !== null) {
+    const w = partnerWhere(f);
+    out.push(...all<T>(db, partner(w), w.args));
+  }
+  return out;
+}
+
+// --- splitting a range into rollup days and raw edges -------------------------------------------
+
+const DAY_MS = 86400000;
+const dayText = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+interface Split {
+  /** Whole UTC days [first, end) served by report_daily, or null. */
+  days: { first: string; end: string } | null;
+  /** The partial days at the edges, read from the orders. */
+  edges: SalesFilter[];
+}
+
+export function splitRange(f: SalesFilter): Split {
+  const from = Date.parse(f.fromUtc);
+  const to = Date.parse(f.toUtc);
+  const d0 = Math.ceil(from / DAY_MS) * DAY_MS;
+  const d1 = Math.floor(to / DAY_MS) * DAY_MS;
+  if (d0 >= d1 || f.rawOnly) return { days: null, edges: [f] };
+  const edges: SalesFilter[] = [];
+  if (from < d0) edges.push({ ...f, toUtc: new Date(d0).toISOString() });
+  if (d1 < to) edges.push({ ...f, fromUtc: new Date(d1).toISOString() });
+  return { days: { first: dayText(d0), end: dayText(d1) }, edges };
+}
+
+function sourceChannelSql(f: SalesFilter): Where | null {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  for (const [source, channels] of [['box', f.boxOfficeChannels], ['partner', f.partnerChannels]] as const) {
+    if (channels === null) continue;
+    if (channels === 'all') parts.push(`source = '${source}'`);
+    else {
+      parts.push(`(source = '${source}' AND channel IN (${channels.map(() => '?').join(',')}))`);
+      args.push(...channels);
+    }
+  }
+  return parts.length === 0 ? null : { sql: `(${parts.join(' OR ')})`, args };
+}
+
+export interface RollupRow {
+  source: 'box' | 'partner';
+  channel: string;
+  key: string;
+  key2: string;
+  n: number;
+  items: number;
+  cents: number;
+  tendered: number;
+  change: number;
+}
+
+function rollup(db: SQLite.Database, f: SalesFilter, dims: string[], days: { first: string; end: string }): RollupRow[] {
+  const sc = sourceChannelSql(f);
+  if (!sc) return [];
+  return all<RollupRow>(
+    db,
+    `SELECT source, channel, key, key2, sum(orders) AS n, sum(items) AS items, sum(cents) AS cents, sum(tendered) AS tendered, sum(change) AS change
+     FROM report_daily WHERE dim IN (${dims.map(() => '?').join(',')}) AND day >= ? AND day < ? AND currency = ? AND ${sc.sql}
+     GROUP BY source, channel, key, key2`,
+    [...dims, days.first, days.end, f.currency, ...sc.args],
+  );
+}
+
+/** Rollup rows for the whole days plus `rawRows` for each edge, in one list. */
+function composite<T>(db: SQLite.Database, f: SalesFilter, dims: string[], fromRollup: (r: RollupRow) => T, rawRows: (edge: SalesFilter) => T[]): T[] {
+  const { days, edges } = splitRange(f);
+  const out: T[] = days ? rollup(db, f, dims, days).map(fromRollup) : [];
+  for (const e of edges) out.push(...rawRows(e));
+  return out;
+}
+
+const orNull = (s: string) => (s === '' ? null : s);
+
+// --- reports ---------------------------------------------------------------------------------
+
+export interface Bucket {
+  bucket: string;
+  n: number;
+  cents: number;
+}
+
+/**
+ * Orders and revenue per UTC hour (chars = 13) or minute (16); the caller folds them into local
+ * days. Hour-aligned ranges read report_hourly; anything else reads the orders.
+ */
+export function revenueBuckets(db: SQLite.Database, f: SalesFilter, chars: 13 | 16): Bucket[] {
+  const aligned = Date.parse(f.fromUtc) % 3600000 === 0 && Date.parse(f.toUtc) % 3600000 === 0;
+  const sc = sourceChannelSql(f);
+  if (chars === 13 && aligned && sc && !f.rawOnly) {
+    return all<Bucket>(
+      db,
+      `SELECT hour AS bucket, sum(orders) AS n, sum(cents) AS cents FROM report_hourly
+       WHERE hour >= ? AND hour < ? AND currency = ? AND ${sc.sql} GROUP BY hour`,
+      [f.fromUtc.slice(0, 13), f.toUtc.slice(0, 13), f.currency, ...sc.args],
+    );
+  }
+  return raw<Bucket>(
+    db,
+    f,
+    (w) => `SELECT substr(o.created_at, 1, ${chars}) AS bucket, count(*) AS n, sum(o.total_cents) AS cents FROM orders o WHERE ${w.sql} GROUP BY 1`,
+    (w) => `SELECT substr(p.occurred_at, 1, ${chars}) AS bucket, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p WHERE ${w.sql} GROUP BY 1`,
+  );
+}
+
+export interface CustomerTotal {
+  customerId: number;
+  name: string | null;
+  email: string | null;
+  n: number;
+  cents: number;
+}
+
+/** Box-office and partner orders meet in the one customers table (partner buyers are matched by email). */
+export function topCustomers(db: SQLite.Database, f: SalesFilter, limit: number): CustomerTotal[] {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  if (f.boxOfficeChannels !== null) {
+    const w = boxWhere(f);
+    parts.push(`SELECT o.customer_id AS id, count(*) AS n, sum(o.total_cents) AS cents FROM orders o WHERE o.customer_id IS NOT NULL AND ${w.sql} GROUP BY o.customer_id`);
+    args.push(...w.args);
+  }
+  if (f.partnerChannels !== null) {
+    const w = partnerWhere(f);
+    parts.push(`SELECT p.customer_id AS id, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p WHERE p.customer_id IS NOT NULL AND ${w.sql} GROUP BY p.customer_id`);
+    args.push(...w.args);
+  }
+  if (parts.length === 0) return [];
+  const grouped = parts.length === 1 ? parts[0]! : `SELECT id, sum(n) AS n, sum(cents) AS cents FROM (${parts.join(' UNION ALL ')}) GROUP BY id`;
+  const sql = `SELECT t.id AS customerId, c.name, c.email, t.n, t.cents FROM (${grouped} ORDER BY cents DESC, id ASC LIMIT ?) t
+    JOIN customers c ON c.id = t.id ORDER BY t.cents DESC, t.id ASC`;
+  return all<CustomerTotal>(db, sql, [...args, limit]);
+}
+
+export interface PlaceTotal {
+  region: string | null;
+  country: string | null;
+  n: number;
+  cents: number;
+}
+
+/** Box office: the customer's address (walk-ins have none); partner: the billing or shipping address. */
+export function salesByPlace(db: SQLite.Database, f: SalesFilter, address: 'billing' | 'shipping'): PlaceTotal[] {
+  return composite<PlaceTotal>(
+    db,
+    f,
+    ['region', `region:${address}`],
+    (r) => ({ region: orNull(r.key), country: orNull(r.key2), n: r.n, cents: r.cents }),
+    (e) =>
+      raw<PlaceTotal>(
+        db,
+        e,
+        (w) => `SELECT c.region AS region, c.country AS country, count(*) AS n, sum(o.total_cents) AS cents
+          FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE ${w.sql} GROUP BY 1, 2`,
+        (w) => `SELECT p.${address}_region AS region, p.${address}_country AS country, count(*) AS n, sum(p.total_cents) AS cents
+          FROM partner_orders p WHERE ${w.sql} GROUP BY 1, 2`,
+      ),
+  );
+}
+
+export interface ReferralTotal {
+  referral: string | null;
+  n: number;
+  cents: number;
+}
+
+export function salesByReferral(db: SQLite.Database, f: SalesFilter): ReferralTotal[] {
+  return composite<ReferralTotal>(
+    db,
+    f,
+    ['referral'],
+    (r) => ({ referral: orNull(r.key), n: r.n, cents: r.cents }),
+    (e) =>
+      raw<ReferralTotal>(
+        db,
+        e,
+        (w) => `SELECT o.referral AS referral, count(*) AS n, sum(o.total_cents) AS cents FROM orders o WHERE ${w.sql} GROUP BY 1`,
+        (w) => `SELECT p.referral AS referral, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p WHERE ${w.sql} GROUP BY 1`,
+      ),
+  );
+}
+
+export interface EventTotal {
+  eventId: number;
+  sold: number;
+  cents: number;
+}
+
+export function salesByEvent(db: SQLite.Database, f: SalesFilter): EventTotal[] {
+  return composite<EventTotal>(
+    db,
+    f,
+    ['event'],
+    (r) => ({ eventId: Number(r.key), sold: r.items, cents: r.cents }),
+    (e) =>
+      raw<EventTotal>(
+        db,
+        e,
+        (w) => `SELECT t.event_id AS eventId, count(*) AS sold, sum(i.price_cents) AS cents
+          FROM orders o JOIN order_items i ON i.order_id = o.id AND i.voided_at IS NULL JOIN tickets t ON t.id = i.ticket_id
+          WHERE ${w.sql} GROUP BY t.event_id`,
+        (w) => `SELECT it.event_id AS eventId, sum(it.quantity) AS sold, sum(it.quantity * it.price_cents) AS cents
+          FROM partner_orders p JOIN partner_order_items it ON it.partner_order_id = p.id
+          WHERE it.event_id IS NOT NULL AND ${w.sql} GROUP BY it.event_id`,
+      ),
+  );
+}
+
+export interface EventInfo {
+  id: number;
+  name: string;
+  startsAt: string;
+  /** Box-office tickets available or held now. */
+  unsold: number;
+}
+
+export function eventInfo(db: SQLite.Database, eventIds: number[]): EventInfo[] {
+  const out: EventInfo[] = [];
+  // Bounded IN lists keep the statement cache small and stay under SQLite's variable limit.
+  for (let i = 0; i < eventIds.length; i += 100) {
+    const ids = eventIds.slice(i, i + 100);
+    out.push(
+      ...all<EventInfo>(
+        db,
+        `SELECT e.id, e.name, e.starts_at AS startsAt,
+           (SELECT count(*) FROM tickets t WHERE t.event_id = e.id AND t.status IN ('available', 'held')) AS unsold
+         FROM events e WHERE e.id IN (${ids.map(() => '?').join(',')})`,
+        ids,
+      ),
+    );
+  }
+  return out;
+}
+
+export interface SellerTotal {
+  sellerId: number | null;
+  seller: string;
+  orders: number;
+  tickets: number;
+  cents: number;
+}
+
+export function salesBySeller(db: SQLite.Database, f: SalesFilter): SellerTotal[] {
+  const rows = composite<{ source: string; key: string; orders: number; tickets: number; cents: number }>(
+    db,
+    f,
+    ['seller'],
+    (r) => ({ source: r.source, key: r.key, orders: r.n, tickets: r.items, cents: r.cents }),
+    (e) =>
+      raw(
+        db,
+        e,
+        (w) => `SELECT 'box' AS source, CAST(t.seller_id AS TEXT) AS key, count(DISTINCT o.id) AS orders, count(*) AS tickets, sum(i.price_cents) AS cents
+          FROM orders o JOIN order_items i ON i.order_id = o.id AND i.voided_at IS NULL JOIN tickets t ON t.id = i.ticket_id
+          WHERE ${w.sql} GROUP BY t.seller_id`,
+        (w) => `SELECT 'partner' AS source, p.channel AS key, count(*) AS orders, sum(p.item_count) AS tickets, sum(p.total_cents) AS cents
+          FROM partner_orders p WHERE ${w.sql} GROUP BY p.channel`,
+      ),
+  );
+  const merged = new Map<string, SellerTotal>();
+  const boxIds = [...new Set(rows.filter((r) => r.source === 'box').map((r) => Number(r.key)))];
+  const names = new Map(
+    boxIds.length === 0
+      ? []
+      : all<{ id: number; name: string }>(db, `SELECT id, name FROM sellers WHERE id IN (${boxIds.map(() => '?').join(',')})`, boxIds).map((s) => [s.id, s.name]),
+  );
+  for (const r of rows) {
+    const k = `${r.source}|${r.key}`;
+    const prior = merged.get(k);
+    if (prior) {
+      prior.orders += r.orders;
+      prior.tickets += r.tickets;
+      prior.cents += r.cents;
+    } else if (r.source === 'box') {
+      merged.set(k, { sellerId: Number(r.key), seller: names.get(Number(r.key)) ?? `seller ${r.key}`, orders: r.orders, tickets: r.tickets, cents: r.cents });
+    } else {
+      merged.set(k, { sellerId: null, seller: `partner:${r.key}`, orders: r.orders, tickets: r.tickets, cents: r.cents });
+    }
+  }
+  return [...merged.values()];
+}
+
+export interface ShiftTotal {
+  channel: string;
+  tender: string | null;
+  clerk: string | null;
+  n: number;
+  amountCents: number;
+  tenderedCents: number;
+  changeCents: number;
+}
+
+export function shiftTotals(db: SQLite.Database, f: SalesFilter): ShiftTotal[] {
+  return composite<ShiftTotal>(
+    db,
+    f,
+    ['tender'],
+    (r) => ({ channel: r.channel, tender: orNull(r.key), clerk: orNull(r.key2), n: r.n, amountCents: r.cents, tenderedCents: r.tendered, changeCents: r.change }),
+    (e) =>
+      raw<ShiftTotal>(
+        db,
+        e,
+        (w) => `SELECT o.channel AS channel, pay.tender AS tender, NULL AS clerk, count(*) AS n, sum(pay.amount_cents) AS amountCents,
+            coalesce(sum(pay.tendered_cents), 0) AS tenderedCents, coalesce(sum(pay.change_cents), 0) AS changeCents
+          FROM orders o JOIN payments pay ON pay.order_id = o.id WHERE ${w.sql} GROUP BY 1, 2`,
+        (w) => `SELECT p.channel AS channel, p.tender AS tender, p.clerk AS clerk, count(*) AS n, sum(p.total_cents) AS amountCents,
+            0 AS tenderedCents, 0 AS changeCents
+          FROM partner_orders p WHERE ${w.sql} GROUP BY 1, 2, 3`,
+      ),
+  );
+}
+
+// --- folding orders into the rollups -----------------------------------------------------------
+
+type Acc = { daily: Map<string, number[]>; hourly: Map<string, number[]> };
+const SEP = '\u0001';
+
+function addDaily(acc: Acc, dim: string, at: string, source: string, channel: string, currency: string, key: string | number | null, key2: string | null, v: number[]) {
+  const k = [dim, at.slice(0, 10), source, channel, currency, key === null ? '' : String(key), key2 ?? ''].join(SEP);
+  const cur = acc.daily.get(k);
+  if (cur) for (let i = 0; i < 5; i++) cur[i]! += v[i]!;
+  else acc.daily.set(k, [...v]);
+}
+
+function addHourly(acc: Acc, at: string, source: string, channel: string, currency: string, cents: number) {
+  const k = [at.slice(0, 13), source, channel, currency].join(SEP);
+  const cur = acc.hourly.get(k);
+  if (cur) {
+    cur[0]!++;
+    cur[1]! += cents;
+  } else acc.hourly.set(k, [1, cents]);
+}
+
+type Row = (string | number | null)[];
+const rows = (db: SQLite.Database, sql: string, args: unknown[]) => stmt(db, sql).raw(true).iterate(...args) as IterableIterator<Row>;
+
+function aggregateBox(db: SQLite.Database, cond: string, args: unknown[], acc: Acc) {
+  const base = `FROM orders o`;
+  for (const [, at, channel, currency, total, referral, region, country] of rows(
+    db,
+    `SELECT o.id, o.created_at, o.channel, o.currency, o.total_cents, o.referral, c.region, c.country ${base}
+     LEFT JOIN customers c ON c.id = o.customer_id WHERE o.status = 'completed' AND ${cond}`,
+    args,
+  ) as IterableIterator<[number, string, string, string, number, string | null, string | null, string | null]>) {
+    addHourly(acc, at, 'box', channel, currency, total);
+    addDaily(acc, 'referral', at, 'box', channel, currency, referral, null, [1, 0, total, 0, 0]);
+    addDaily(acc, 'region', at, 'box', channel, currency, region, country, [1, 0, total, 0, 0]);
+  }
+  const sellerOrders = new Set<string>();
+  for (const [id, at, channel, currency, eventId, sellerId, price] of rows(
+    db,
+    `SELECT o.id, o.created_at, o.channel, o.currency, t.event_id, t.seller_id, i.price_cents ${base}
+     JOIN order_items i ON i.order_id = o.id AND i.voided_at IS NULL JOIN tickets t ON t.id = i.ticket_id
+     WHERE o.status = 'completed' AND ${cond}`,
+    args,
+  ) as IterableIterator<[number, string, string, string, number, number, number]>) {
+    addDaily(acc, 'event', at, 'box', channel, currency, eventId, null, [0, 1, price, 0, 0]);
+    const first = !sellerOrders.has(`${id}|${sellerId}`);
+    if (first) sellerOrders.add(`${id}|${sellerId}`);
+    addDaily(acc, 'seller', at, 'box', channel, currency, sellerId, null, [first ? 1 : 0, 1, price, 0, 0]);
+  }
+  for (const [at, channel, currency, tender, amount, tendered, change] of rows(
+    db,
+    `SELECT o.created_at, o.channel, o.currency, pay.tender, pay.amount_cents, pay.tendered_cents, pay.change_cents ${base}
+     JOIN payments pay ON pay.order_id = o.id WHERE o.status = 'completed' AND ${cond}`,
+    args,
+  ) as IterableIterator<[string, string, string, string, number, number | null, number | null]>) {
+    addDaily(acc, 'tender', at, 'box', channel, currency, tender, null, [1, 0, amount, tendered ?? 0, change ?? 0]);
+  }
+}
+
+function aggregatePartner(db: SQLite.Database, cond: string, args: unknown[], acc: Acc) {
+  for (const [at, channel, currency, total, itemCount, referral, bRegion, bCountry, sRegion, sCountry, tender, clerk] of rows(
+    db,
+    `SELECT p.occurred_at, p.channel, p.currency, p.total_cents, p.item_count, p.referral, p.billing_region, p.billing_country,
+       p.shipping_region, p.shipping_country, p.tender, p.clerk
+     FROM partner_orders p WHERE p.counted = 1 AND ${cond}`,
+    args,
+  ) as IterableIterator<[string, string, string, number, number, ...(string | null)[]]>) {
+    addHourly(acc, at, 'partner', channel, currency, total);
+    addDaily(acc, 'referral', at, 'partner', channel, currency, referral ?? null, null, [1, 0, total, 0, 0]);
+    addDaily(acc, 'region:billing', at, 'partner', channel, currency, bRegion ?? null, bCountry ?? null, [1, 0, total, 0, 0]);
+    addDaily(acc, 'region:shipping', at, 'partner', channel, currency, sRegion ?? null, sCountry ?? null, [1, 0, total, 0, 0]);
+    addDaily(acc, 'seller', at, 'partner', channel, currency, channel, null, [1, itemCount, total, 0, 0]);
+    addDaily(acc, 'tender', at, 'partner', channel, currency, tender ?? null, clerk ?? null, [1, 0, total, 0, 0]);
+  }
+  for (const [at, channel, currency, eventId, qty, price] of rows(
+    db,
+    `SELECT p.occurred_at, p.channel, p.currency, it.event_id, it.quantity, it.price_cents
+     FROM partner_orders p JOIN partner_order_items it ON it.partner_order_id = p.id
+     WHERE p.counted = 1 AND it.event_id IS NOT NULL AND ${cond}`,
+    args,
+  ) as IterableIterator<[string, string, string, number, number, number]>) {
+    addDaily(acc, 'event', at, 'partner', channel, currency, eventId, null, [0, qty, qty * price, 0, 0]);
+  }
+}
+
+function flush(db: SQLite.Database, acc: Acc) {
+  const daily = stmt(
+    db,
+    `INSERT INTO report_daily (dim, day, source, channel, currency, key, key2, orders, items, cents, tendered, change)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (dim, day, source, channel, currency, key, key2) DO UPDATE SET orders = orders + excluded.orders,
+       items = items + excluded.items, cents = cents + excluded.cents, tendered = tendered + excluded.tendered, change = change + excluded.change`,
+  );
+  for (const [k, v] of acc.daily) daily.run(...k.split(SEP), ...v);
+  const hourly = stmt(
+    db,
+    `INSERT INTO report_hourly (hour, source, channel, currency, orders, cents) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (hour, source, channel, currency) DO UPDATE SET orders = orders + excluded.orders, cents = cents + excluded.cents`,
+  );
+  for (const [k, v] of acc.hourly) hourly.run(...k.split(SEP), ...v);
+}
+
+export interface RollupState {
+  box: number;
+  partner: number;
+  maxBox: number;
+  maxPartner: number;
+  dirtyDays: number;
+}
+
+export function rollupState(db: SQLite.Database): RollupState {
+  return stmt(
+    db,
+    `SELECT (SELECT last_id FROM report_watermarks WHERE source = 'box') AS box,
+       (SELECT last_id FROM report_watermarks WHERE source = 'partner') AS partner,
+       coalesce((SELECT max(id) FROM orders), 0) AS maxBox,
+       coalesce((SELECT max(id) FROM partner_orders), 0) AS maxPartner,
+       (SELECT count(*) FROM report_dirty_days) AS dirtyDays`,
+  ).get() as RollupState;
+}
+
+export const rollupBehind = (s: RollupState) => s.dirtyDays > 0 || s.box < s.maxBox || s.partner < s.maxPartner;
+
+/**
+ * One step of keeping the rollups current; call inside a write transaction until it returns false.
+ * Dirty days are rebuilt from the orders already folded (id ≤ watermark); then up to `batch`
+ * new orders of each source are folded in and the watermarks move.
+ */
+export function foldRollups(db: SQLite.Database, batch = 20_000): boolean {
+  const s = rollupState(db);
+  const acc: Acc = { daily: new Map(), hourly: new Map() };
+  for (const day of stmt(db, `SELECT day FROM report_dirty_days`).pluck().all() as string[]) {
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    stmt(db, `DELETE FROM report_daily WHERE day = ?`).run(day);
+    stmt(db, `DELETE FROM report_hourly WHERE hour > ? AND hour < ?`).run(day, `${day}U`);
+    aggregateBox(db, `o.created_at >= ? AND o.created_at < ? AND o.id <= ?`, [day, next, s.box], acc);
+    aggregatePartner(db, `p.occurred_at >= ? AND p.occurred_at < ? AND p.id <= ?`, [day, next, s.partner], acc);
+    stmt(db, `DELETE FROM report_dirty_days WHERE day = ?`).run(day);
+  }
+  const boxTo = Math.min(s.maxBox, s.box + batch);
+  const partnerTo = Math.min(s.maxPartner, s.partner + batch);
+  if (boxTo > s.box) aggregateBox(db, `o.id > ? AND o.id <= ?`, [s.box, boxTo], acc);
+  if (partnerTo > s.partner) aggregatePartner(db, `p.id > ? AND p.id <= ?`, [s.partner, partnerTo], acc);
+  flush(db, acc);
+  stmt(db, `UPDATE report_watermarks SET last_id = ? WHERE source = ?`).run(boxTo, 'box');
+  stmt(db, `UPDATE report_watermarks SET last_id = ? WHERE source = ?`).run(partnerTo, 'partner');
+  return boxTo < s.maxBox || partnerTo < s.maxPartner;
+}

@@ -1,0 +1,278 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { operations, type OperationName } from '../../shared/operations/index.js';
+import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
+import type { Store } from '../../electron/core/store/database.js';
+import { SHARED_DATA, kioskCtx, memoryStore, startServer } from '../helpers.js';
+
+const sample = () => JSON.parse(readFileSync(new URL('test_events.json', SHARED_DATA), 'utf8')) as Record<string, unknown>[];
+const CHI = { tz: 'America/Chicago' };
+const DAY = { from: '2026-11-20', to: '2026-11-20', ...CHI };
+
+/** Runs an op through the dispatcher and checks its output against the table's schema. */
+async function run<K extends OperationName>(store: Store, name: K, input: Record<string, unknown>) {
+  const out = await invoke(kioskCtx(store), FULL_ACCESS, name, input);
+  expect(operations[name].output.safeParse(out).success, name).toBe(true);
+  return out;
+}
+
+const at = (iso: string) => vi.setSystemTime(new Date(iso));
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function availableTickets(store: Store, eventId: number, n: number) {
+  return store.readerRaw
+    .prepare(`SELECT id, price_cents AS price, seller_id AS seller FROM tickets WHERE event_id = ? AND status = 'available' ORDER BY id LIMIT ?`)
+    .all(eventId, n) as { id: number; price: number; seller: number }[];
+}
+
+describe('reports over the brief’s ten partner events, checked by hand', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await memoryStore({ seed: true });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at('2026-11-20T18:00:00Z'); // received at noon in Chicago
+    await run(store, 'ingestOrderEvents', { channel: 'shop', events: sample() });
+    vi.useRealTimers();
+  });
+  afterAll(async () => store.close());
+
+  // order_value by event: 5, 10, 25, 5, 5, 45, 35, 5, 52, 85 → 272.00 in all.
+  it('revenue by day and in total', async () => {
+    const r = await run(store, 'reportRevenue', { ...DAY, source: 'partner' });
+    expect(r.items).toEqual([{ period: '2026-11-20', orders: 10, revenueCents: 27200, revenue: '272.00' }]);
+    expect(r.total).toEqual({ orders: 10, revenueCents: 27200, revenue: '272.00' });
+    const before = await run(store, 'reportRevenue', { from: '2026-11-18', to: '2026-11-19', ...CHI });
+    expect(before.total.revenueCents).toBe(0);
+    expect(before.items.map((i) => i.period)).toEqual(['2026-11-18', '2026-11-19']);
+  });
+
+  it('top customers: emails match whatever their case; dan 5+5+85, jim 25+52, timmy 45', async () => {
+    const r = await run(store, 'reportTopCustomers', { ...DAY, limit: 3 });
+    expect(r.items.map(({ rank, name, email, orders, revenueCents }) => ({ rank, name, email, orders, revenueCents }))).toEqual([
+      { rank: 1, name: 'dan dyer', email: 'dan.lovevery@gmail.com', orders: 3, revenueCents: 9500 },
+      { rank: 2, name: 'jim dyer', email: 'Jim.lovevery@gmail.com', orders: 2, revenueCents: 7700 },
+      { rank: 3, name: 'Timmy dyer', email: 'timmy.lovevery@gmail.com', orders: 1, revenueCents: 4500 },
+    ]);
+    const all = await run(store, 'reportTopCustomers', { ...DAY, limit: 50 });
+    expect(all.items.map((i) => i.revenueCents)).toEqual([9500, 7700, 4500, 3500, 1000, 500, 500]);
+  });
+
+  it('sales by state: billing (default) and shipping addresses, and by country', async () => {
+    const pick = (items: { region: string | null; country: string | null; orders: number; revenueCents: number }[]) =>
+      items.map((i) => [i.region, i.country, i.orders, i.revenueCents]);
+    // billing: Maryland 5+25+35+5+52+85, Idaho 5+45, New York 10+5
+    expect(pick((await run(store, 'reportSalesByRegion', DAY)).items)).toEqual([
+      ['Maryland', 'United States', 6, 20700],
+      ['Idaho', 'United States', 2, 5000],
+      ['New York', 'United States', 2, 1500],
+    ]);
+    // shipping: timmy's 45 ships to Maryland
+    expect(pick((await run(store, 'reportSalesByRegion', { ...DAY, address: 'shipping' })).items)).toEqual([
+      ['Maryland', 'United States', 7, 25200],
+      ['New York', 'United States', 2, 1500],
+      ['Idaho', 'United States', 1, 500],
+    ]);
+    expect(pick((await run(store, 'reportSalesByRegion', { ...DAY, level: 'country' })).items)).toEqual([[null, 'United States', 10, 27200]]);
+  });
+
+  it('referral, seller, event and shift reports', async () => {
+    expect((await run(store, 'reportSalesByReferral', DAY)).items).toEqual([{ referral: null, orders: 10, revenueCents: 27200, revenue: '272.00' }]);
+    expect((await run(store, 'reportSellerSales', DAY)).items).toEqual([
+      { sellerId: null, seller: 'partner:shop', orders: 10, tickets: 20, revenueCents: 27200, revenue: '272.00' },
+    ]);
+    expect((await run(store, 'reportEventSales', DAY)).items).toEqual([]);
+    const shift = await run(store, 'reportShift', DAY);
+    expect(shift.items).toEqual([
+      { channel: 'shop', tender: null, clerk: null, orders: 10, amountCents: 27200, amount: '272.00', tenderedCents: 0, changeCents: 0 },
+    ]);
+    expect(shift.cashExpectedCents).toBe(0);
+  });
+
+  it('only counts orders in the report currency', async () => {
+    expect((await run(store, 'reportRevenue', { ...DAY, currency: 'CAD' })).total.orders).toBe(0);
+  });
+});
+
+describe('box-office and partner orders together', () => {
+  let store: Store;
+  let a: { id: number; price: number; seller: number }[];
+  let b: { id: number; price: number; seller: number }[];
+  let A: number;
+  let B: number;
+  beforeAll(async () => {
+    store = await memoryStore({ seed: true });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at('2026-11-20T18:00:00Z');
+    await run(store, 'ingestOrderEvents', { channel: 'shop', events: sample() });
+    at('2026-11-20T20:00:00Z');
+    a = availableTickets(store, 107, 2);
+    b = availableTickets(store, 162, 1);
+    A = a[0]!.price + a[1]!.price;
+    B = b[0]!.price;
+    await run(store, 'createOrder', {
+      ticketIds: a.map((t) => t.id),
+      customer: { name: 'Dan Dyer', email: 'DAN.lovevery@gmail.com', region: 'Maryland', country: 'United States' },
+      referral: 'google',
+      payment: { tender: 'cash', tenderedCents: A + 1000 },
+    });
+    await run(store, 'createOrder', { ticketIds: b.map((t) => t.id), channel: 'api' });
+    vi.useRealTimers();
+  });
+  afterAll(async () => store.close());
+
+  it('revenue merges both sources and filters by source and channel', async () => {
+    expect((await run(store, 'reportRevenue', DAY)).total).toMatchObject({ orders: 12, revenueCents: 27200 + A + B });
+    expect((await run(store, 'reportRevenue', { ...DAY, source: 'box-office' })).total).toMatchObject({ orders: 2, revenueCents: A + B });
+    expect((await run(store, 'reportRevenue', { ...DAY, channels: 'kiosk' })).total).toMatchObject({ orders: 1, revenueCents: A });
+    expect((await run(store, 'reportRevenue', { ...DAY, channels: 'api,shop' })).total).toMatchObject({ orders: 11, revenueCents: 27200 + B });
+    expect((await run(store, 'reportRevenue', { ...DAY, source: 'box-office', channels: 'shop' })).total.orders).toBe(0);
+  });
+
+  it('the kiosk buyer and the partner buyer with the same email are one customer', async () => {
+    const top = await run(store, 'reportTopCustomers', { ...DAY, limit: 1 });
+    expect(top.items[0]).toMatchObject({ email: 'dan.lovevery@gmail.com', orders: 4, revenueCents: 9500 + A });
+  });
+
+  it('regions: the box-office customer’s address; a walk-in has none', async () => {
+    const r = await run(store, 'reportSalesByRegion', DAY);
+    expect(r.items).toContainEqual(expect.objectContaining({ region: 'Maryland', country: 'United States', orders: 7, revenueCents: 20700 + A }));
+    expect(r.items).toContainEqual(expect.objectContaining({ region: null, country: null, orders: 1, revenueCents: B }));
+  });
+
+  it('referrals, per event, sellers and the shift', async () => {
+    const ref = await run(store, 'reportSalesByReferral', DAY);
+    expect(ref.items.map((i) => [i.referral, i.orders, i.revenueCents])).toEqual(
+      [
+        [null, 11, 27200 + B],
+        ['google', 1, A],
+      ].sort((x, y) => (y[2] as number) - (x[2] as number)),
+    );
+
+    const ev = await run(store, 'reportEventSales', DAY);
+    const listed = (id: number) => store.readerRaw.prepare(`SELECT count(*) FROM tickets WHERE event_id = ? AND status <> 'void'`).pluck().get(id) as number;
+    expect(ev.items.find((i) => i.eventId === 107)).toMatchObject({ sold: 2, revenueCents: A, averagePriceCents: Math.round(A / 2), listed: listed(107), soldNow: 2, sellThrough: 2 / listed(107) });
+    expect(ev.items.find((i) => i.eventId === 162)).toMatchObject({ sold: 1, revenueCents: B, averagePriceCents: B, soldNow: 1 });
+
+    const sellers = await run(store, 'reportSellerSales', DAY);
+    const expected = new Map<number, { tickets: number; cents: number; orders: Set<string> }>();
+    for (const [order, tickets] of [['A', a], ['B', b]] as const) {
+      for (const t of tickets) {
+        const e = expected.get(t.seller) ?? { tickets: 0, cents: 0, orders: new Set<string>() };
+        e.tickets++;
+        e.cents += t.price;
+        e.orders.add(order);
+        expected.set(t.seller, e);
+      }
+    }
+    for (const [sellerId, e] of expected) {
+      expect(sellers.items).toContainEqual(expect.objectContaining({ sellerId, tickets: e.tickets, orders: e.orders.size, revenueCents: e.cents }));
+    }
+    expect(sellers.items).toContainEqual(expect.objectContaining({ sellerId: null, seller: 'partner:shop', revenueCents: 27200 }));
+
+    const shift = await run(store, 'reportShift', { from: '2026-11-20T19:00:00Z', to: '2026-11-20T21:00:00Z', tz: 'America/Chicago' });
+    expect(shift.items).toEqual([
+      { channel: 'api', tender: 'card', clerk: null, orders: 1, amountCents: B, amount: expect.any(String), tenderedCents: 0, changeCents: 0 },
+      { channel: 'kiosk', tender: 'cash', clerk: null, orders: 1, amountCents: A, amount: expect.any(String), tenderedCents: A + 1000, changeCents: 1000 },
+    ]);
+    expect(shift.cashExpectedCents).toBe(A);
+  });
+
+  it('exports a report as CSV, over HTTP too, with spreadsheet formulas defused', async () => {
+    const csv = await run(store, 'exportReport', { report: 'top-customers', ...DAY, limit: 2 });
+    const lines = csv.csv.split('\r\n');
+    expect(lines[0]).toBe('rank,customerId,name,email,orders,revenueCents,revenue');
+    expect(lines[1]).toMatch(new RegExp(`^1,\\d+,Dan Dyer,dan.lovevery@gmail.com,4,${9500 + A},`));
+    expect(csv).toMatchObject({ rows: 2, fileName: 'marquee-top-customers-2026-11-20-to-2026-11-20.csv' });
+
+    await run(store, 'ingestOrderEvents', {
+      events: [{ event_type: 'order.created', event_id: 'evil', first_name: '=HYPERLINK("x")', currency: 'USD', financial_status: 'paid', order_value: 1000, line_items: [{ id: 'a', quantity: 1 }] }],
+    });
+    const evil = await run(store, 'exportReport', { report: 'top-customers', limit: 1, tz: 'UTC' });
+    expect(evil.csv).toContain(`"'=HYPERLINK(""x"")"`);
+
+    const s = await startServer(store);
+    try {
+      const r = await s.api('/api/v1/reports/revenue/csv?from=2026-11-20&to=2026-11-20&tz=America/Chicago&source=box-office');
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { csv: string };
+      expect(body.csv.split('\r\n')).toEqual(['period,orders,revenueCents,revenue', `2026-11-20,2,${A + B},${((A + B) / 100).toFixed(2)}`]);
+      const bad = await s.api('/api/v1/reports/revenue?tz=Mars/Olympus');
+      expect(bad.status).toBe(400);
+      const reversed = await s.api('/api/v1/reports/revenue?from=2026-11-21&to=2026-11-20');
+      expect(reversed.status).toBe(400);
+    } finally {
+      await s.app.close();
+    }
+  });
+});
+
+describe('time-zone edges', () => {
+  let store: Store;
+  let price: number;
+  const ev = (id: string, createdAt: string, cents: number) => ({
+    event_type: 'order.created',
+    event_id: id,
+    email: `${id}@example.com`,
+    currency: 'USD',
+    financial_status: 'paid',
+    order_value: cents / 100,
+    created_at: createdAt,
+    line_items: [{ id: 'x', quantity: '1' }],
+  });
+  beforeAll(async () => {
+    store = await memoryStore({ seed: true });
+    await run(store, 'ingestOrderEvents', {
+      events: [
+        ev('chi-2330', '2026-11-20T23:30:00-06:00', 1000), // 05:30Z on the 21st
+        ev('ist-2345', '2026-11-20T18:15:00Z', 1), // 23:45 in Kolkata on the 20th
+        ev('ist-0015', '2026-11-20T18:45:00Z', 2), // 00:15 in Kolkata on the 21st: same UTC hour as the one above
+        ev('dst-a', '2026-03-08T05:30:00Z', 100), // 23:30 CST Mar 7
+        ev('dst-b', '2026-03-09T04:30:00Z', 200), // 23:30 CDT Mar 8 (a 23-hour day)
+        ev('dst-c', '2026-03-09T05:30:00Z', 400), // 00:30 CDT Mar 9
+        ev('fall-a', '2026-11-01T05:30:00Z', 1000), // 00:30 CDT Nov 1 (a 25-hour day)
+        ev('fall-b', '2026-11-02T05:30:00Z', 2000), // 23:30 CST Nov 1
+      ],
+    });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at('2026-11-21T05:45:00Z'); // 23:45 in Chicago on the 20th
+    const [t] = availableTickets(store, 107, 1);
+    price = t!.price;
+    await run(store, 'createOrder', { ticketIds: [t!.id] });
+    vi.useRealTimers();
+  });
+  afterAll(async () => store.close());
+
+  const byDay = async (input: Record<string, unknown>) =>
+    Object.fromEntries((await run(store, 'reportRevenue', input)).items.map((i) => [i.period, i.revenueCents]));
+
+  it('an order at 23:30 local belongs to that local day, not the UTC one', async () => {
+    expect(await byDay({ from: '2026-11-20', to: '2026-11-21', tz: 'America/Chicago' })).toEqual({ '2026-11-20': 1000 + 1 + 2 + price, '2026-11-21': 0 });
+    expect(await byDay({ from: '2026-11-20', to: '2026-11-21', tz: 'UTC' })).toEqual({ '2026-11-20': 3, '2026-11-21': 1000 + price });
+    expect((await run(store, 'reportRevenue', { from: '2026-11-21', to: '2026-11-21', tz: 'America/Chicago' })).total.orders).toBe(0);
+  });
+
+  it('half-hour zones split a UTC hour between two local days', async () => {
+    expect(await byDay({ from: '2026-11-20', to: '2026-11-21', tz: 'Asia/Kolkata', source: 'partner' })).toEqual({ '2026-11-20': 1, '2026-11-21': 2 + 1000 });
+  });
+
+  it('DST days of 23 and 25 hours', async () => {
+    expect(await byDay({ from: '2026-03-07', to: '2026-03-09', tz: 'America/Chicago' })).toEqual({ '2026-03-07': 100, '2026-03-08': 200, '2026-03-09': 400 });
+    expect(await byDay({ from: '2026-10-31', to: '2026-11-01', tz: 'America/Chicago' })).toEqual({ '2026-10-31': 0, '2026-11-01': 3000 });
+  });
+
+  it('weeks start on Monday, months are calendar months, both in local time', async () => {
+    const weeks = await run(store, 'reportRevenue', { from: '2026-11-01', to: '2026-11-22', tz: 'America/Chicago', granularity: 'week' });
+    expect(weeks.items.map((i) => [i.period, i.revenueCents])).toEqual([
+      ['2026-10-26', 3000],
+      ['2026-11-02', 0],
+      ['2026-11-09', 0],
+      ['2026-11-16', 1003 + price],
+    ]);
+    const months = await run(store, 'reportRevenue', { from: '2026-03-01', to: '2026-11-30', tz: 'America/Chicago', granularity: 'month' });
+    expect(months.items).toHaveLength(9);
+    expect(months.items.find((i) => i.period === '2026-03')!.revenueCents).toBe(700);
+    expect(months.total.revenueCents).toBe(700 + 3000 + 1003 + price);
+  });
+});

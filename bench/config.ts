@@ -20,8 +20,10 @@ export interface BenchConfig {
   profileSeconds: number;
   /** Queries per search kind. */
   searchQueries: number;
-  /** Rows of the CSV import fallback. */
+  /** Rows for bench/import-*.ts (benchImport). */
   importRows: number;
+  /** Orders for bench/analytics-*.ts (benchReports). */
+  reportOrders: number;
   workDir: string;
 }
 
@@ -42,7 +44,8 @@ export function benchConfig(env = process.env): BenchConfig {
     httpSeconds: num('BENCH_HTTP_SECONDS', 10, 2),
     profileSeconds: num('BENCH_PROFILE_SECONDS', 3, 1),
     searchQueries: num('BENCH_SEARCH_QUERIES', 300, 50),
-    importRows: num('BENCH_IMPORT_ROWS', 50_000, 5_000),
+    importRows: num('BENCH_IMPORT_ROWS', 200_000, 10_000),
+    reportOrders: num('BENCH_REPORT_ORDERS', 300_000, 10_000),
     workDir: env.BENCH_DIR ?? join(tmpdir(), `marquee-bench-${process.pid}`),
   };
 }

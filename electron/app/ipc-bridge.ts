@@ -22,7 +22,8 @@ export interface IpcMainLike<E> {
 export interface BridgeOptions<E> {
   /** Without channel: every IPC call is a kiosk call. */
   ctx: Omit<OpContext, 'channel'>;
-  caller?: Caller;
+  /** Who each call is from: a fixed caller, or per sender (the kiosk's signed-in user, see KioskSessions). */
+  caller?: Caller | ((event: E) => Caller | Promise<Caller>);
   isTrustedSender: (event: E) => boolean;
   onRefused?: (name: OperationName, event: E) => void;
   /** Unexpected (INTERNAL) errors, for the log; the renderer only sees the generic message. */
@@ -44,7 +45,7 @@ export function createSenderCheck(isAppWebContents: (webContentsId: number) => b
 /** One ipcMain.handle per operation in the table; returns a function that removes them all. */
 export function registerIpcHandlers<E>(ipcMain: IpcMainLike<E>, o: BridgeOptions<E>): () => void {
   const ctx: OpContext = { ...o.ctx, channel: 'kiosk' };
-  const caller = o.caller ?? FULL_ACCESS;
+  const callerOf = async (event: E): Promise<Caller> => (typeof o.caller === 'function' ? o.caller(event) : (o.caller ?? FULL_ACCESS));
   for (const name of operationNames) {
     ipcMain.handle(ipcChannel(name), async (event, input) => {
       if (!o.isTrustedSender(event)) {
@@ -52,7 +53,7 @@ export function registerIpcHandlers<E>(ipcMain: IpcMainLike<E>, o: BridgeOptions
         return { ok: false, error: { code: 'FORBIDDEN', message: 'This window may not call Marquee', details: { operation: name } } };
       }
       try {
-        return { ok: true, value: await invoke(ctx, caller, name, input) };
+        return { ok: true, value: await invoke(ctx, await callerOf(event), name, input) };
       } catch (err) {
         const appError = toAppError(err);
         if (appError.code === 'INTERNAL') o.onInternalError?.(name, err);

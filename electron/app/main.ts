@@ -12,6 +12,7 @@ import { APP_SCHEME, IDLE_LOCK_CHANNEL, START_URL, isAppUrl } from './app-origin
 import { parseDesktopArgs } from './desktop-args.js';
 import { isVettedExternalUrl } from './external-links.js';
 import { createHttpControl, type DesktopHttpControl } from './http-control.js';
+import { KioskSessions } from '../core/auth/callers.js';
 import { IdleLock } from './idle-lock.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc-bridge.js';
 import { createAppProtocolHandler } from './protocol.js';
@@ -30,6 +31,7 @@ if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
 let store: Store | null = null;
 let http: DesktopHttpControl | null = null;
 let idleTimer: NodeJS.Timeout | null = null;
+let kioskSessions: KioskSessions | null = null;
 
 const log = (...parts: unknown[]) => console.error('[marquee]', ...parts);
 
@@ -112,7 +114,9 @@ function startIdleLock(minutes: number): void {
     systemIdleSeconds: () => powerMonitor.getSystemIdleTime(),
     onLock: () => {
       for (const win of BrowserWindow.getAllWindows()) {
-        if (appWebContents.has(win.webContents.id)) win.webContents.send(IDLE_LOCK_CHANNEL);
+        if (!appWebContents.has(win.webContents.id)) continue;
+        kioskSessions?.lock(win.webContents.id);
+        win.webContents.send(IDLE_LOCK_CHANNEL);
       }
     },
   });
@@ -128,6 +132,14 @@ async function boot(): Promise<void> {
   const dataDir = app.getPath('userData');
   const opened = await openDataDir(dataDir);
   store = opened.store;
+  if (opened.firstRunAdmin) {
+    // Shown once: only the scrypt hash is kept.
+    void dialog.showMessageBox({
+      type: 'info',
+      message: 'Marquee created the admin account',
+      detail: `Username: ${opened.firstRunAdmin.username}\nPassword: ${opened.firstRunAdmin.password}\n\nWrite it down now: it is shown only this once. Change it, and add staff, in Users.`,
+    });
+  }
   const file = settingsFile(dataDir);
   const settings = loadSettings(file);
   http = createHttpControl({
@@ -137,8 +149,12 @@ async function boot(): Promise<void> {
     persist: (httpServer) => saveSettings(file, { ...loadSettings(file), httpServer }),
   });
   const ctx: Omit<OpContext, 'channel'> = { store, version: VERSION, httpControl: http };
+  // Each window's signed-in user (sign-in screen, PIN pad); the idle lock signs it out.
+  kioskSessions = new KioskSessions(store);
+  const sessions = kioskSessions;
   registerIpcHandlers(ipcMain, {
     ctx,
+    caller: (event) => sessions.callerFor(event.sender.id),
     isTrustedSender: createSenderCheck((id) => appWebContents.has(id)),
     onRefused: (name, event) => log(`refused ${name} from`, event.senderFrame?.url ?? 'a destroyed frame'),
     onInternalError: (name, err) => log(`${name} failed`, err),

@@ -5,8 +5,10 @@ import { AppError } from '../../shared/errors.js';
 import { defaultDataDir } from '../core/app-paths.js';
 import { apiToken, openDataDir } from '../core/boot.js';
 import { buildServer } from '../core/http/server.js';
+import { firstActiveAdmin } from '../core/store/repos/users-repo.js';
 import { IMPORT_FIELDS, importListings } from '../core/import/csv-import.js';
 import { seedDemoData, isEmpty } from '../core/seed/demo-data.js';
+import { seedDemoUsers } from '../core/seed/demo-users.js';
 import { VERSION } from '../core/version.js';
 
 export const HELP = `marquee ${VERSION} — a desktop box office
@@ -77,9 +79,11 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       err.write(`--port must be a port number, not ${values.port}\n`);
       return 2;
     }
-    const { store, seeded } = await openDataDir(dataDir, { empty: values.empty });
-    if (seeded) say(`Demo data: ${seeded.venues} venues, ${seeded.events} events, ${seeded.tickets} tickets.`);
     const { token, source } = apiToken(dataDir);
+    const { store, seeded, firstRunAdmin, demoUsers } = await openDataDir(dataDir, { empty: values.empty, token });
+    if (seeded) say(`Demo data: ${seeded.venues} venues, ${seeded.events} events, ${seeded.tickets} tickets.`);
+    if (demoUsers.length > 0) say(`Demo staff: ${demoUsers.map((u) => `${u.username} (${u.role}, ${u.credential})`).join('; ')}`);
+    if (firstRunAdmin) say(`First run: admin account "${firstRunAdmin.username}", one-time password ${firstRunAdmin.password} (shown once; change it in Users)`);
     const { app, sessions } = buildServer({
       ctx: { store, version: VERSION },
       token,
@@ -88,12 +92,13 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       rendererDir,
       logger: process.env.MARQUEE_LOG !== '0',
     });
+    const adminId = (await firstActiveAdmin(store.reader))?.id ?? null;
     const address = await app.listen({ port, host: values.host });
     const base = `http://${values.host.includes(':') ? `[${values.host}]` : values.host}:${new URL(address).port}`;
     say(`Marquee ${VERSION} serving ${dataDir}`);
     say(`API: ${base}/api/v1  (docs: ${base}/api/v1/docs)`);
     say(source === 'env' ? 'API token: from MARQUEE_API_TOKEN' : `API token: ${token}  (kept in ${join(dataDir, 'api-token')})`);
-    say(`Open the box office (one-time link): ${base}/login?code=${sessions.newLoginCode()}`);
+    say(`Open the box office (one-time link, signs in as the admin): ${base}/login?code=${sessions.newLoginCode(adminId)}`);
     const stop = async () => {
       await app.close();
       await store.close();
@@ -180,7 +185,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return 1;
       }
       const s = await seedDemoData(store);
+      const staff = await seedDemoUsers(store);
       say(`Seeded ${s.venues} venues, ${s.events} events, ${s.listings} listings, ${s.tickets} tickets into ${dataDir}`);
+      if (staff.length > 0) say(`Demo staff: ${staff.map((u) => `${u.username} (${u.role}, ${u.credential})`).join('; ')}`);
       return 0;
     } finally {
       await store.close();

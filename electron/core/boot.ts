@@ -1,18 +1,29 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureAdmin, type FirstRunAdmin } from './auth/callers.js';
 import { newSecret } from './http/auth.js';
+import { seedDemoUsers, type DemoUser } from './seed/demo-users.js';
 import { seedDemoData, isEmpty, type SeedSummary } from './seed/demo-data.js';
 import { databaseFile } from './app-paths.js';
 import { recoverInterruptedImports } from './import/csv-import.js';
 import { openStore, type Store } from './store/database.js';
 
-/** Opens (and migrates) the data dir's store; a fresh one gets demo data unless `empty`. */
-export async function openDataDir(dataDir: string, opts: { empty?: boolean } = {}): Promise<{ store: Store; seeded: SeedSummary | null }> {
+/**
+ * Opens (and migrates) the data dir's store; a fresh one gets demo data unless `empty`. The first run
+ * also creates the admin account: `firstRunAdmin` holds its one-time credentials, to show once.
+ * With `token` (the global API token) that token becomes the admin's first API token.
+ */
+export async function openDataDir(
+  dataDir: string,
+  opts: { empty?: boolean; token?: string } = {},
+): Promise<{ store: Store; seeded: SeedSummary | null; firstRunAdmin: FirstRunAdmin | null; demoUsers: DemoUser[] }> {
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore({ file: databaseFile(dataDir) });
   await recoverInterruptedImports(store);
   const seeded = !opts.empty && (await isEmpty(store)) ? await seedDemoData(store) : null;
-  return { store, seeded };
+  const demoUsers = seeded ? await seedDemoUsers(store) : [];
+  const firstRunAdmin = await ensureAdmin(store, opts.token);
+  return { store, seeded, firstRunAdmin, demoUsers };
 }
 
 /** MARQUEE_API_TOKEN, else a token generated once and kept (0600) in the data dir. */

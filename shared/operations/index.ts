@@ -19,6 +19,8 @@ import { desktopOps } from './desktop-ops.js';
 import { fastSellOps } from './fast-sell-ops.js';
 import { analyticsOps } from './analytics-ops.js';
 import { importOps } from './import-ops.js';
+import { authOps } from './auth-ops.js';
+import { seatingOps } from './seating-ops.js';
 
 const Empty = z.strictObject({});
 const ById = z.strictObject({ id: Id });
@@ -150,7 +152,7 @@ export const operations = {
     input: OrderListQuery,
     output: z.object({ items: z.array(OrderSummary) }),
     http: { method: 'GET', path: '/orders' },
-    permission: 'sell',
+    permission: 'orders',
     mutates: false,
     tags: ['orders'],
   }),
@@ -159,7 +161,7 @@ export const operations = {
     input: z.strictObject({ code: z.string().trim().min(1).max(40) }),
     output: OrderDetail,
     http: { method: 'GET', path: '/orders/:code' },
-    permission: 'sell',
+    permission: 'orders',
     mutates: false,
     tags: ['orders'],
   }),
@@ -176,6 +178,8 @@ export const operations = {
   ...fastSellOps,
   ...analyticsOps,
   ...importOps,
+  ...authOps,
+  ...seatingOps,
 };
 
 export type Operations = typeof operations;

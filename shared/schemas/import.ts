@@ -61,6 +61,7 @@ export const ImportReport = z.object({
   encoding: z.string(),
   mapping: ImportMapping,
   message: z.string().nullable().describe('why a batch failed or was cancelled'),
+  duplicateOf: Id.nullable().describe('a completed batch of this same file for this seller (a dry run warns; an import is refused unless forced)'),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
@@ -116,6 +117,7 @@ export const ImportBatchDetail = z.object({
 });
 
 export const PreviewInput = z.strictObject({
+  sellerId: Id.optional().describe('the seller the file is for (a seller account may only preview its own)'),
   csv: z.string().describe('HTTP: the text/csv request body; the first rows of the file are enough'),
   mapping: MappingParam.optional(),
   delimiter: Delimiter.optional(),

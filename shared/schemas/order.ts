@@ -28,6 +28,7 @@ export const SaleFields = {
   referral: Slug.optional().describe('where the order came from (direct, google, espn, …)'),
   payment: PaymentInput.optional(),
   channel: z.enum(['kiosk', 'api']).optional().describe('defaults to kiosk over IPC, api over HTTP'),
+  holder: z.string().trim().min(1).max(100).optional().describe('terminal id whose seat holds this sale converts (see holdSeats)'),
 };
 
 export const SellTicketInput = z.strictObject({ id: Id, ...SaleFields });

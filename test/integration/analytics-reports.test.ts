@@ -7,7 +7,8 @@ import { SHARED_DATA, kioskCtx, memoryStore, startServer } from '../helpers.js';
 
 const sample = () => JSON.parse(readFileSync(new URL('test_events.json', SHARED_DATA), 'utf8')) as Record<string, unknown>[];
 const CHI = { tz: 'America/Chicago' };
-const DAY = { from: '2026-11-20', to: '2026-11-20', ...CHI };
+// After the demo data's sales (the 30 days before 2026-11-21), so only this file's orders count.
+const DAY = { from: '2026-12-10', to: '2026-12-10', ...CHI };
 
 /** Runs an op through the dispatcher and checks its output against the table's schema. */
 async function run<K extends OperationName>(store: Store, name: K, input: Record<string, unknown>) {
@@ -32,7 +33,7 @@ describe('reports over the brief’s ten partner events, checked by hand', () =>
   beforeAll(async () => {
     store = await memoryStore({ seed: true });
     vi.useFakeTimers({ toFake: ['Date'] });
-    at('2026-11-20T18:00:00Z'); // received at noon in Chicago
+    at('2026-12-10T18:00:00Z'); // received at noon in Chicago
     await run(store, 'ingestOrderEvents', { channel: 'shop', events: sample() });
     vi.useRealTimers();
   });
@@ -41,11 +42,11 @@ describe('reports over the brief’s ten partner events, checked by hand', () =>
   // order_value by event: 5, 10, 25, 5, 5, 45, 35, 5, 52, 85 → 272.00 in all.
   it('revenue by day and in total', async () => {
     const r = await run(store, 'reportRevenue', { ...DAY, source: 'partner' });
-    expect(r.items).toEqual([{ period: '2026-11-20', orders: 10, revenueCents: 27200, revenue: '272.00' }]);
+    expect(r.items).toEqual([{ period: '2026-12-10', orders: 10, revenueCents: 27200, revenue: '272.00' }]);
     expect(r.total).toEqual({ orders: 10, revenueCents: 27200, revenue: '272.00' });
-    const before = await run(store, 'reportRevenue', { from: '2026-11-18', to: '2026-11-19', ...CHI });
+    const before = await run(store, 'reportRevenue', { from: '2026-12-08', to: '2026-12-09', ...CHI });
     expect(before.total.revenueCents).toBe(0);
-    expect(before.items.map((i) => i.period)).toEqual(['2026-11-18', '2026-11-19']);
+    expect(before.items.map((i) => i.period)).toEqual(['2026-12-08', '2026-12-09']);
   });
 
   it('top customers: emails match whatever their case; dan 5+5+85, jim 25+52, timmy 45', async () => {
@@ -104,9 +105,9 @@ describe('box-office and partner orders together', () => {
   beforeAll(async () => {
     store = await memoryStore({ seed: true });
     vi.useFakeTimers({ toFake: ['Date'] });
-    at('2026-11-20T18:00:00Z');
+    at('2026-12-10T18:00:00Z');
     await run(store, 'ingestOrderEvents', { channel: 'shop', events: sample() });
-    at('2026-11-20T20:00:00Z');
+    at('2026-12-10T20:00:00Z');
     a = availableTickets(store, 107, 2);
     b = availableTickets(store, 162, 1);
     A = a[0]!.price + a[1]!.price;
@@ -152,6 +153,8 @@ describe('box-office and partner orders together', () => {
 
     const ev = await run(store, 'reportEventSales', DAY);
     const listed = (id: number) => store.readerRaw.prepare(`SELECT count(*) FROM tickets WHERE event_id = ? AND status <> 'void'`).pluck().get(id) as number;
+    const soldNow = (id: number) => store.readerRaw.prepare(`SELECT count(*) FROM tickets WHERE event_id = ? AND status = 'sold'`).pluck().get(id) as number;
+    expect(soldNow(107)).toBe(2);
     expect(ev.items.find((i) => i.eventId === 107)).toMatchObject({ sold: 2, revenueCents: A, averagePriceCents: Math.round(A / 2), listed: listed(107), soldNow: 2, sellThrough: 2 / listed(107) });
     expect(ev.items.find((i) => i.eventId === 162)).toMatchObject({ sold: 1, revenueCents: B, averagePriceCents: B, soldNow: 1 });
 
@@ -171,7 +174,7 @@ describe('box-office and partner orders together', () => {
     }
     expect(sellers.items).toContainEqual(expect.objectContaining({ sellerId: null, seller: 'partner:shop', revenueCents: 27200 }));
 
-    const shift = await run(store, 'reportShift', { from: '2026-11-20T19:00:00Z', to: '2026-11-20T21:00:00Z', tz: 'America/Chicago' });
+    const shift = await run(store, 'reportShift', { from: '2026-12-10T19:00:00Z', to: '2026-12-10T21:00:00Z', tz: 'America/Chicago' });
     expect(shift.items).toEqual([
       { channel: 'api', tender: 'card', clerk: null, orders: 1, amountCents: B, amount: expect.any(String), tenderedCents: 0, changeCents: 0 },
       { channel: 'kiosk', tender: 'cash', clerk: null, orders: 1, amountCents: A, amount: expect.any(String), tenderedCents: A + 1000, changeCents: 1000 },
@@ -184,20 +187,20 @@ describe('box-office and partner orders together', () => {
     const lines = csv.csv.split('\r\n');
     expect(lines[0]).toBe('rank,customerId,name,email,orders,revenueCents,revenue');
     expect(lines[1]).toMatch(new RegExp(`^1,\\d+,Dan Dyer,dan.lovevery@gmail.com,4,${9500 + A},`));
-    expect(csv).toMatchObject({ rows: 2, fileName: 'marquee-top-customers-2026-11-20-to-2026-11-20.csv' });
+    expect(csv).toMatchObject({ rows: 2, fileName: 'marquee-top-customers-2026-12-10-to-2026-12-10.csv' });
 
     await run(store, 'ingestOrderEvents', {
-      events: [{ event_type: 'order.created', event_id: 'evil', first_name: '=HYPERLINK("x")', currency: 'USD', financial_status: 'paid', order_value: 1000, line_items: [{ id: 'a', quantity: 1 }] }],
+      events: [{ event_type: 'order.created', event_id: 'evil', first_name: '=HYPERLINK("x")', currency: 'USD', financial_status: 'paid', order_value: 100000, line_items: [{ id: 'a', quantity: 1 }] }],
     });
-    const evil = await run(store, 'exportReport', { report: 'top-customers', limit: 1, tz: 'UTC' });
+    const evil = await run(store, 'exportReport', { report: 'top-customers', limit: 1, tz: 'UTC' }); // the last 30 days, received just now
     expect(evil.csv).toContain(`"'=HYPERLINK(""x"")"`);
 
     const s = await startServer(store);
     try {
-      const r = await s.api('/api/v1/reports/revenue/csv?from=2026-11-20&to=2026-11-20&tz=America/Chicago&source=box-office');
+      const r = await s.api('/api/v1/reports/revenue/csv?from=2026-12-10&to=2026-12-10&tz=America/Chicago&source=box-office');
       expect(r.status).toBe(200);
       const body = (await r.json()) as { csv: string };
-      expect(body.csv.split('\r\n')).toEqual(['period,orders,revenueCents,revenue', `2026-11-20,2,${A + B},${((A + B) / 100).toFixed(2)}`]);
+      expect(body.csv.split('\r\n')).toEqual(['period,orders,revenueCents,revenue', `2026-12-10,2,${A + B},${((A + B) / 100).toFixed(2)}`]);
       const bad = await s.api('/api/v1/reports/revenue?tz=Mars/Olympus');
       expect(bad.status).toBe(400);
       const reversed = await s.api('/api/v1/reports/revenue?from=2026-11-21&to=2026-11-20');
@@ -225,18 +228,18 @@ describe('time-zone edges', () => {
     store = await memoryStore({ seed: true });
     await run(store, 'ingestOrderEvents', {
       events: [
-        ev('chi-2330', '2026-11-20T23:30:00-06:00', 1000), // 05:30Z on the 21st
-        ev('ist-2345', '2026-11-20T18:15:00Z', 1), // 23:45 in Kolkata on the 20th
-        ev('ist-0015', '2026-11-20T18:45:00Z', 2), // 00:15 in Kolkata on the 21st: same UTC hour as the one above
-        ev('dst-a', '2026-03-08T05:30:00Z', 100), // 23:30 CST Mar 7
-        ev('dst-b', '2026-03-09T04:30:00Z', 200), // 23:30 CDT Mar 8 (a 23-hour day)
-        ev('dst-c', '2026-03-09T05:30:00Z', 400), // 00:30 CDT Mar 9
-        ev('fall-a', '2026-11-01T05:30:00Z', 1000), // 00:30 CDT Nov 1 (a 25-hour day)
-        ev('fall-b', '2026-11-02T05:30:00Z', 2000), // 23:30 CST Nov 1
+        ev('chi-2330', '2026-12-10T23:30:00-06:00', 1000), // 05:30Z on the 11th
+        ev('ist-2345', '2026-12-10T18:15:00Z', 1), // 23:45 in Kolkata on the 10th
+        ev('ist-0015', '2026-12-10T18:45:00Z', 2), // 00:15 in Kolkata on the 11th: same UTC hour as the one above
+        ev('dst-a', '2027-03-14T05:30:00Z', 100), // 23:30 CST Mar 13
+        ev('dst-b', '2027-03-15T04:30:00Z', 200), // 23:30 CDT Mar 14 (a 23-hour day)
+        ev('dst-c', '2027-03-15T05:30:00Z', 400), // 00:30 CDT Mar 15
+        ev('fall-a', '2027-11-07T05:30:00Z', 1000), // 00:30 CDT Nov 7 (a 25-hour day)
+        ev('fall-b', '2027-11-08T05:30:00Z', 2000), // 23:30 CST Nov 7
       ],
     });
     vi.useFakeTimers({ toFake: ['Date'] });
-    at('2026-11-21T05:45:00Z'); // 23:45 in Chicago on the 20th
+    at('2026-12-11T05:45:00Z'); // 23:45 in Chicago on the 10th
     const [t] = availableTickets(store, 107, 1);
     price = t!.price;
     await run(store, 'createOrder', { ticketIds: [t!.id] });
@@ -248,31 +251,102 @@ describe('time-zone edges', () => {
     Object.fromEntries((await run(store, 'reportRevenue', input)).items.map((i) => [i.period, i.revenueCents]));
 
   it('an order at 23:30 local belongs to that local day, not the UTC one', async () => {
-    expect(await byDay({ from: '2026-11-20', to: '2026-11-21', tz: 'America/Chicago' })).toEqual({ '2026-11-20': 1000 + 1 + 2 + price, '2026-11-21': 0 });
-    expect(await byDay({ from: '2026-11-20', to: '2026-11-21', tz: 'UTC' })).toEqual({ '2026-11-20': 3, '2026-11-21': 1000 + price });
-    expect((await run(store, 'reportRevenue', { from: '2026-11-21', to: '2026-11-21', tz: 'America/Chicago' })).total.orders).toBe(0);
+    expect(await byDay({ from: '2026-12-10', to: '2026-12-11', tz: 'America/Chicago' })).toEqual({ '2026-12-10': 1000 + 1 + 2 + price, '2026-12-11': 0 });
+    expect(await byDay({ from: '2026-12-10', to: '2026-12-11', tz: 'UTC' })).toEqual({ '2026-12-10': 3, '2026-12-11': 1000 + price });
+    expect((await run(store, 'reportRevenue', { from: '2026-12-11', to: '2026-12-11', tz: 'America/Chicago' })).total.orders).toBe(0);
   });
 
   it('half-hour zones split a UTC hour between two local days', async () => {
-    expect(await byDay({ from: '2026-11-20', to: '2026-11-21', tz: 'Asia/Kolkata', source: 'partner' })).toEqual({ '2026-11-20': 1, '2026-11-21': 2 + 1000 });
+    expect(await byDay({ from: '2026-12-10', to: '2026-12-11', tz: 'Asia/Kolkata', source: 'partner' })).toEqual({ '2026-12-10': 1, '2026-12-11': 2 + 1000 });
   });
 
   it('DST days of 23 and 25 hours', async () => {
-    expect(await byDay({ from: '2026-03-07', to: '2026-03-09', tz: 'America/Chicago' })).toEqual({ '2026-03-07': 100, '2026-03-08': 200, '2026-03-09': 400 });
-    expect(await byDay({ from: '2026-10-31', to: '2026-11-01', tz: 'America/Chicago' })).toEqual({ '2026-10-31': 0, '2026-11-01': 3000 });
+    expect(await byDay({ from: '2027-03-13', to: '2027-03-15', tz: 'America/Chicago' })).toEqual({ '2027-03-13': 100, '2027-03-14': 200, '2027-03-15': 400 });
+    expect(await byDay({ from: '2027-11-06', to: '2027-11-07', tz: 'America/Chicago' })).toEqual({ '2027-11-06': 0, '2027-11-07': 3000 });
   });
 
   it('weeks start on Monday, months are calendar months, both in local time', async () => {
-    const weeks = await run(store, 'reportRevenue', { from: '2026-11-01', to: '2026-11-22', tz: 'America/Chicago', granularity: 'week' });
+    const weeks = await run(store, 'reportRevenue', { from: '2026-12-01', to: '2026-12-20', tz: 'America/Chicago', granularity: 'week' });
     expect(weeks.items.map((i) => [i.period, i.revenueCents])).toEqual([
-      ['2026-10-26', 3000],
-      ['2026-11-02', 0],
-      ['2026-11-09', 0],
-      ['2026-11-16', 1003 + price],
+      ['2026-11-30', 0],
+      ['2026-12-07', 1003 + price],
+      ['2026-12-14', 0],
     ]);
-    const months = await run(store, 'reportRevenue', { from: '2026-03-01', to: '2026-11-30', tz: 'America/Chicago', granularity: 'month' });
+    const fall = await run(store, 'reportRevenue', { from: '2027-11-01', to: '2027-11-14', tz: 'America/Chicago', granularity: 'week' });
+    expect(fall.items.map((i) => [i.period, i.revenueCents])).toEqual([
+      ['2027-11-01', 3000],
+      ['2027-11-08', 0],
+    ]);
+    const months = await run(store, 'reportRevenue', { from: '2027-03-01', to: '2027-11-30', tz: 'America/Chicago', granularity: 'month' });
     expect(months.items).toHaveLength(9);
-    expect(months.items.find((i) => i.period === '2026-03')!.revenueCents).toBe(700);
-    expect(months.total.revenueCents).toBe(700 + 3000 + 1003 + price);
+    expect(months.items.find((i) => i.period === '2027-03')!.revenueCents).toBe(700);
+    expect(months.total.revenueCents).toBe(700 + 3000);
+  });
+});
+
+describe('rollups (whole UTC days) agree with the orders themselves', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await memoryStore({ seed: true }); // demo sales over the 30 days before 2026-11-21T12:00Z
+  });
+  afterAll(async () => store.close());
+
+  const REPORTS = ['reportRevenue', 'reportTopCustomers', 'reportSalesByRegion', 'reportSalesByReferral', 'reportEventSales', 'reportSellerSales', 'reportShift'] as const;
+  const both = async (input: Record<string, unknown>) => {
+    const { ensureRollups } = await import('../../electron/core/analytics/rollups.js');
+    const reports = await import('../../electron/core/analytics/reports.js');
+    await ensureRollups(store);
+    const fns = {
+      reportRevenue: reports.revenueReport,
+      reportTopCustomers: reports.topCustomersReport,
+      reportSalesByRegion: reports.regionReport,
+      reportSalesByReferral: reports.referralReport,
+      reportEventSales: reports.eventSalesReport,
+      reportSellerSales: reports.sellerReport,
+      reportShift: reports.shiftReport,
+    } as const;
+    for (const name of REPORTS) {
+      const shape = (operations[name].input as unknown as { shape: Record<string, unknown> }).shape;
+      const parsed = operations[name].input.parse(Object.fromEntries(Object.entries(input).filter(([k]) => k in shape))) as never;
+      const viaRollups = fns[name](store.readerRaw, parsed);
+      const viaOrders = fns[name](store.readerRaw, parsed, { rawOnly: true });
+      expect(viaRollups, `${name} ${JSON.stringify(input)}`).toEqual(viaOrders);
+    }
+  };
+
+  it('the demo data has sales on most days', async () => {
+    const r = await run(store, 'reportRevenue', { from: '2026-10-22', to: '2026-11-21', tz: 'UTC' });
+    expect(r.total.orders).toBeGreaterThan(100);
+    expect(r.items.filter((i) => i.orders > 0).length).toBeGreaterThan(15);
+  });
+
+  it.each([
+    { from: '2026-10-22', to: '2026-11-21', tz: 'UTC' },
+    { from: '2026-10-22', to: '2026-11-21', tz: 'America/Chicago' },
+    { from: '2026-10-25', to: '2026-11-18', tz: 'Asia/Kolkata', granularity: 'week' },
+    { from: '2026-10-25', to: '2026-11-18', tz: 'Pacific/Chatham', granularity: 'month', address: 'shipping', level: 'country' },
+    { from: '2026-10-22T13:15:00-05:00', to: '2026-11-20T02:00:00Z', tz: 'America/New_York', channels: 'kiosk,shop' },
+    { from: '2026-10-22', to: '2026-11-21', tz: 'Europe/London', source: 'box-office' },
+    { from: '2026-10-22', to: '2026-11-21', tz: 'Europe/London', source: 'partner' },
+  ])('%o', async (input) => {
+    await both(input);
+  });
+
+  it('a change to an order already folded in rebuilds its day', async () => {
+    const range = { from: '2026-10-22', to: '2026-11-21', tz: 'UTC' };
+    await run(store, 'reportRevenue', range); // fold everything
+    const o = store.readerRaw.prepare(`SELECT id, total_cents AS cents, created_at AS at FROM orders WHERE status = 'completed' ORDER BY id LIMIT 1`).get() as {
+      id: number;
+      cents: number;
+      at: string;
+    };
+    const before = await run(store, 'reportRevenue', range);
+    await store.writeSync((db) => db.prepare(`UPDATE orders SET status = 'refunded' WHERE id = ?`).run(o.id));
+    expect(store.readerRaw.prepare(`SELECT day FROM report_dirty_days`).pluck().all()).toEqual([o.at.slice(0, 10)]);
+    const after = await run(store, 'reportRevenue', range);
+    expect(after.total.revenueCents).toBe(before.total.revenueCents - o.cents);
+    expect(after.total.orders).toBe(before.total.orders - 1);
+    await both(range);
+    expect(store.readerRaw.prepare(`SELECT count(*) FROM report_dirty_days`).pluck().get()).toBe(0);
   });
 });

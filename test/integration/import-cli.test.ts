@@ -8,14 +8,14 @@ import { main } from '../../electron/cli/main.js';
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/import/${name}`, import.meta.url));
 const sample = fileURLToPath(new URL('sampleTickets.csv', new URL('../../../shared/data/', import.meta.url)));
 
-function capture() {
+function capture<S>() {
   let text = '';
-  return { stream: { write: (s: string) => ((text += s), true), isTTY: false } as unknown as NodeJS.WriteStream, text: () => text };
+  return { stream: { write: (s: string) => ((text += s), true), isTTY: false } as unknown as S, text: () => text };
 }
 
 async function cli(args: string[]) {
-  const out = capture();
-  const err = capture();
+  const out = capture<typeof process.stdout>();
+  const err = capture<typeof process.stderr>();
   const code = await main(args, out.stream, err.stream);
   return { code, out: out.text(), err: err.text() };
 }

@@ -53,6 +53,45 @@ describe('group commit (store.writeGrouped)', () => {
     await store.close();
   });
 
+  it("savepoints: 'when-needed' needs no replay for items that fail before writing", async () => {
+    const store = await openStore({ file: ':memory:', groupCommit: { savepoints: 'when-needed' } });
+    store.writerRaw.exec('CREATE TABLE scratch (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+    const outcomes = await Promise.allSettled([
+      store.writeGrouped(insert('a')),
+      store.writeGrouped(() => {
+        throw new Error('sold out');
+      }),
+      store.writeGrouped(insert('a')), // UNIQUE fails on its first (and only) statement: nothing written
+      store.writeGrouped(insert('b')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(values(store)).toEqual(['a', 'b']);
+    expect(store.group.stats.replays).toBe(0);
+    await store.close();
+  });
+
+  it("savepoints: 'when-needed' replays a group whose item failed after writing; only that item's rows disappear", async () => {
+    const store = await openStore({ file: ':memory:', groupCommit: { savepoints: 'when-needed' } });
+    store.writerRaw.exec('CREATE TABLE scratch (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+    let runs = 0;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        store.writeGrouped((db) => {
+          if (i === 17) runs++;
+          const id = insert(`r${i}`)(db);
+          if (i === 17) throw new Error('refused after writing');
+          return id;
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
+    expect(values(store)).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`).filter((v) => v !== 'r17'));
+    expect(runs).toBe(2); // once optimistically, once under its savepoint
+    expect(store.group.stats.replays).toBe(1);
+    expect(store.group.stats.groups).toBe(1);
+    await store.close();
+  });
+
   it('answers only after COMMIT', async () => {
     const store = await scratchStore();
     const answered: number[] = [];

@@ -45,16 +45,14 @@ const money = (cents: number) => ({ revenueCents: cents, revenue: formatCents(ce
 const byRevenue = <T extends { cents: number }>(key: (t: T) => string) => (a: T, b: T) => b.cents - a.cents || key(a).localeCompare(key(b));
 const norm = (s: string | null) => (s === null ? '' : s.trim().toLowerCase());
 
-/** Adds rows that share a key (case and blanks ignored), keeping the first spelling seen. */
-function merge<T extends { n: number; cents: number }>(rows: T[], key: (t: T) => string): T[] {
+/** Adds up the numeric fields of rows that share a key (case and blanks ignored), keeping the first spelling seen. */
+function merge<T extends object>(rows: T[], key: (t: T) => string): T[] {
   const m = new Map<string, T>();
   for (const r of rows) {
     const k = key(r);
-    const prior = m.get(k);
-    if (prior) {
-      prior.n += r.n;
-      prior.cents += r.cents;
-    } else m.set(k, { ...r });
+    const prior = m.get(k) as Record<string, unknown> | undefined;
+    if (!prior) m.set(k, { ...r });
+    else for (const [f, v] of Object.entries(r)) if (typeof v === 'number') prior[f] = (prior[f] as number) + v;
   }
   return [...m.values()];
 }
@@ -125,7 +123,9 @@ export function eventSalesReport(db: SQLite.Database, input: OpParsedInput<'repo
   // those sold, available or held now.
   const allTime = { ...filter, fromUtc: '0001-01-01T00:00:00.000Z', toUtc: '9999-12-31T00:00:00.000Z', boxOfficeChannels: 'all' as const, partnerChannels: null };
   const soldEver = new Map<number, number>();
-  for (const r of repo.salesByEvent(db, allTime)) soldEver.set(r.eventId, (soldEver.get(r.eventId) ?? 0) + r.sold);
+  for (const r of ids.length > 0 ? repo.salesByEvent(db, allTime, ids.length <= 200 ? ids : undefined) : []) {
+    if (totals.has(r.eventId)) soldEver.set(r.eventId, (soldEver.get(r.eventId) ?? 0) + r.sold);
+  }
   const items = repo.eventInfo(db, ids).map((e) => {
     const t = totals.get(e.id)!;
     const soldNow = soldEver.get(e.id) ?? 0;
@@ -154,7 +154,7 @@ export function sellerReport(db: SQLite.Database, input: OpParsedInput<'reportSe
 
 export function shiftReport(db: SQLite.Database, input: OpParsedInput<'reportShift'>, opts?: ReportOptions): OpOutput<'reportShift'> {
   const { filter, meta } = prepare(input, opts);
-  const rows = repo.shiftTotals(db, filter).sort(
+  const rows = merge(repo.shiftTotals(db, filter), (r) => `${r.channel}|${r.tender ?? ''}|${r.clerk ?? ''}`).sort(
     (a, b) => a.channel.localeCompare(b.channel) || (a.tender ?? '').localeCompare(b.tender ?? '') || (a.clerk ?? '').localeCompare(b.clerk ?? ''),
   );
   const cash = rows.filter((r) => BOX_OFFICE_CHANNELS.has(r.channel) && r.tender === 'cash').reduce((n, r) => n + r.amountCents, 0);

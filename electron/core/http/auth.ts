@@ -14,39 +14,51 @@ export const newSecret = (bytes = 32) => randomBytes(bytes).toString('base64url'
  * code for an HttpOnly, SameSite=Strict session cookie, so the API token never reaches page code.
  */
 export class BrowserSessions {
-  private readonly codes = new Set<string>();
-  private readonly sessions = new Map<string, number>();
+  /** code → the user it signs in (null: the server token's admin when no admin account exists yet). */
+  private readonly codes = new Map<string, number | null>();
+  private readonly sessions = new Map<string, { userId: number | null; expires: number }>();
 
   constructor(private readonly ttlMs = 12 * 60 * 60 * 1000) {}
 
-  newLoginCode(): string {
+  /** A one-time code that signs the browser in as this user (the one who asked for the link). */
+  newLoginCode(userId: number | null = null): string {
     const code = newSecret(24);
-    this.codes.add(code);
+    this.codes.set(code, userId);
     return code;
   }
 
   /** Returns a session id, or null if the code is unknown or was already used. */
   redeem(code: string): string | null {
-    for (const c of this.codes) {
+    for (const [c, userId] of this.codes) {
       if (safeEqual(c, code)) {
         this.codes.delete(c);
-        const sid = newSecret(32);
-        this.sessions.set(sid, Date.now() + this.ttlMs);
-        return sid;
+        return this.create(userId);
       }
     }
     return null;
   }
 
-  valid(sid: string | undefined): boolean {
-    if (!sid) return false;
-    const exp = this.sessions.get(sid);
-    if (exp === undefined) return false;
-    if (exp < Date.now()) {
+  /** A new session for a user who just signed in. */
+  create(userId: number | null): string {
+    const sid = newSecret(32);
+    this.sessions.set(sid, { userId, expires: Date.now() + this.ttlMs });
+    return sid;
+  }
+
+  /** The session's user (undefined when there is no such live session). */
+  userOf(sid: string | undefined): number | null | undefined {
+    if (!sid) return undefined;
+    const s = this.sessions.get(sid);
+    if (s === undefined) return undefined;
+    if (s.expires < Date.now()) {
       this.sessions.delete(sid);
-      return false;
+      return undefined;
     }
-    return true;
+    return s.userId;
+  }
+
+  valid(sid: string | undefined): boolean {
+    return this.userOf(sid) !== undefined;
   }
 
   end(sid: string | undefined): void {

@@ -4,10 +4,13 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.js';
 import { operations, type OperationName } from '../../../shared/operations/index.js';
-import type { OpContext } from '../services/context.js';
-import { FULL_ACCESS, invoke, toAppError } from '../services/dispatch.js';
+import { anonymous, callerForToken, callerForUser, callerOf } from '../auth/callers.js';
+import * as usersRepo from '../store/repos/users-repo.js';
+import type { OpContext, SessionPort } from '../services/context.js';
+import { invoke, toAppError, type Caller } from '../services/dispatch.js';
 import { BrowserSessions, parseCookies, safeEqual } from './auth.js';
 import { coerceStrings } from './coerce.js';
+import { registerLiveRoute } from './live-route.js';
 import { renderDocsPage } from './docs-page.js';
 import { API_PREFIX, buildOpenApi, pathParams } from './openapi.js';
 
@@ -56,7 +59,11 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     app.addContentTypeParser(t, (_req, payload, done) => done(null, payload));
   }
 
-  const sendError = (reply: FastifyReply, err: AppError) => reply.status(err.status).type('application/json').send(err.toBody());
+  const sendError = (reply: FastifyReply, err: AppError) => {
+    const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (err.code === 'TOO_MANY_REQUESTS' && typeof retry === 'number') reply.header('retry-after', String(retry));
+    return reply.status(err.status).type('application/json').send(err.toBody());
+  };
 
   // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
   app.addHook('onRequest', async (req, reply) => {
@@ -84,22 +91,56 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     return reply.status(404).type('text/plain').send('Not found');
   });
 
-  const authenticate = async (req: FastifyRequest) => {
+  const cookieSid = (req: FastifyRequest) => parseCookies(req.headers.cookie)[SESSION_COOKIE];
+
+  /** signIn/signOut over HTTP start and end the browser's session cookie. */
+  const sessionPort = (req: FastifyRequest, reply: FastifyReply): SessionPort => ({
+    start: (userId) => {
+      sessions.end(cookieSid(req));
+      reply.header('set-cookie', `${SESSION_COOKIE}=${sessions.create(userId)}; HttpOnly; SameSite=Strict; Path=/`);
+    },
+    end: () => {
+      sessions.end(cookieSid(req));
+      reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    },
+  });
+
+  /** The server token before its user exists (tests, an API-only server): the first admin, or an admin with no account. */
+  const serverTokenCaller = async (terminal: string, session?: SessionPort): Promise<Caller> => {
+    const admin = await usersRepo.firstActiveAdmin(o.ctx.store.reader);
+    if (admin) return (await callerForUser(o.ctx.store.reader, admin.id, { terminal, via: 'token', session }))!;
+    return callerOf({ userId: null, username: 'server-token', role: 'admin', sellerId: null, terminal, tokenId: null, via: 'token' }, session);
+  };
+
+  /**
+   * Who is calling: a Bearer token (looked up by hash on every request, so revocation is immediate)
+   * or a browser session cookie. `required` false (public operations) gives the anonymous caller.
+   */
+  const authenticate = async (req: FastifyRequest, required: boolean, session?: SessionPort): Promise<Caller> => {
+    const terminal = `http ${req.ip}`;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
-      if (safeEqual(auth.slice(7).trim(), o.token)) return;
-      throw new AppError('UNAUTHORIZED', 'The API token is not valid');
+      const token = auth.slice(7).trim();
+      const found = await callerForToken(o.ctx.store.reader, token, terminal);
+      if (found.kind === 'ok') return { ...found.caller, session };
+      if (found.kind === 'unknown' && safeEqual(token, o.token)) return serverTokenCaller(terminal, session);
+      throw new AppError('UNAUTHORIZED', found.kind === 'revoked' ? 'This API token was revoked' : 'The API token is not valid');
     }
-    const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    if (sessions.valid(sid)) {
+    const sid = cookieSid(req);
+    const userId = sessions.userOf(sid);
+    if (userId !== undefined) {
       // A cookie rides along with cross-site requests; SameSite=Strict stops most, Origin stops the rest.
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedHosts().has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
         throw new AppError('FORBIDDEN', 'Cross-origin requests are refused', { origin });
       }
-      return;
+      const bterm = `browser ${req.ip}`;
+      const caller = userId === null ? await serverTokenCaller(bterm, session) : await callerForUser(o.ctx.store.reader, userId, { terminal: bterm, via: 'session', session });
+      if (caller) return caller;
+      sessions.end(sid); // the account was deactivated: its sessions end at once
     }
-    throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <token> (the token is printed when the server starts)');
+    if (!required) return anonymous(session);
+    throw new AppError('UNAUTHORIZED', 'Sign in, or send Authorization: Bearer <token> (the token is printed when the server starts)');
   };
 
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
@@ -114,7 +155,11 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
       url,
       ...(body === 'csv' ? { bodyLimit: o.csvBodyLimit ?? 64 * 1024 * 1024 } : {}),
       handler: async (req, reply) => {
-        if (def.permission !== 'public') await authenticate(req);
+        const session = sessionPort(req, reply);
+        const caller =
+          def.permission === 'public'
+            ? await authenticate(req, false, session).catch(() => anonymous(session)) // a stale cookie or token must not block sign-in or health
+            : await authenticate(req, true, session);
         const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const hasBody = req.body !== undefined && req.body !== null;
         if (hasBody && body === 'csv' && contentType !== 'text/csv') {
@@ -150,11 +195,14 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
           if (typeof v === 'string') input[field] = v;
         }
         const coerced = method === 'GET' || method === 'DELETE' || body === 'csv' ? coerceStrings(def.input, input) : coerceStrings(def.input, Object.fromEntries(params.map((p) => [p, input[p]])));
-        const result = await invoke(ctx, FULL_ACCESS, name, { ...input, ...coerced });
+        const result = await invoke(ctx, caller, name, { ...input, ...coerced });
         return reply.status(status).send(result);
       },
     });
   }
+
+  // Seat maps' live updates: a stream, not an operation (see live-route.ts).
+  registerLiveRoute(app, o.ctx.store, (req) => authenticate(req, true));
 
   // Browser mode: the one-time login link and the renderer.
   app.get('/login', async (req, reply) => {
@@ -165,8 +213,9 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     return reply.redirect('/', 303);
   });
   app.post(`${API_PREFIX}/login-links`, async (req, reply) => {
-    await authenticate(req);
-    return reply.status(201).send({ url: `/login?code=${sessions.newLoginCode()}` });
+    // The link signs the browser in as whoever asked for it (the server token: the admin).
+    const caller = await authenticate(req, true);
+    return reply.status(201).send({ url: `/login?code=${sessions.newLoginCode(caller.actor?.userId ?? null)}` });
   });
 
   if (o.rendererDir && existsSync(o.rendererDir)) {

@@ -69,7 +69,7 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
   const raw = store.writerRaw;
   if (!repo.sellerExists(store.readerRaw, o.sellerId)) throw new AppError('NOT_FOUND', `seller ${o.sellerId} does not exist`, { sellerId: o.sellerId });
 
-  let sha = sha256Of(input) ?? ('file' in input ? await sha256OfFile(input.file) : null);
+  let sha = (await sha256Of(input)) ?? ('file' in input ? await sha256OfFile(input.file) : null);
   if (!o.dryRun && !o.force && sha) refuseSameFile(store, o.sellerId, sha);
 
   const totalBytes = totalBytesOf(input);
@@ -144,7 +144,7 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
     let cols: ReturnType<typeof resolveColumns> | null = null;
     let width = 0;
     const rows = readRows(textPieces(input, stats), info, { delimiter: o.delimiter, scoreHeader: headerScore })[Symbol.asyncIterator]();
-    // One step = one text piece (~128 KB): parse, validate, stage; well under 50 ms of synchronous work.
+    // One step = one text piece (~64 KB): parse, validate, stage; well under 50 ms of synchronous work.
     const step = async (db: typeof raw | null): Promise<boolean> => {
       const next = await rows.next();
       if (next.done) return false;
@@ -191,9 +191,9 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
       }
       // Several steps share one transaction (fewer fsyncs); the event loop turns between steps.
       await store.write(async () => {
-        if (cancelled(raw)) throw new Cancelled();
         const started = performance.now();
         while (more && performance.now() - started < TRANSACTION_MS) {
+          if (cancelled(raw)) throw new Cancelled();
           more = await step(raw);
           await yieldToLoop();
         }
@@ -220,10 +220,13 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
       delimiter: info.delimiter,
       encoding: stats.encoding,
       mapping: report.mapping,
+      duplicateOf: null as number | null,
     };
+    const prior = repo.findSameFile(store.readerRaw, o.sellerId, sha);
+    const duplicateOf = prior && prior.id !== batchId ? prior.id : null;
     const byEvent = [...report.byEvent].sort((a, b) => a[0] - b[0]).map(([eventId, c]) => ({ eventId, ...c }));
     if (batchId === null) {
-      return { ...base, status: 'dry-run', rowsImported: report.rowsValid, ticketsCreated: report.tickets, byEvent, message: null };
+      return { ...base, duplicateOf, status: 'dry-run', rowsImported: report.rowsValid, ticketsCreated: report.tickets, byEvent, message: null };
     }
     await store.writeSync((db) => {
       db.prepare('UPDATE import_batches SET sha256 = ? WHERE id = ?').run(sha, batchId);
@@ -240,7 +243,7 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
     await store.writeSync((db) => repo.startPublishing(db, batchId, nowIso()));
     progress();
     const target = { id: batchId, sellerId: o.sellerId, source: o.listingSource ?? 'import' } as const;
-    await publishAll(store, target, o.publishRows ?? 1500, () => {
+    await publishAll(store, target, o.publishRows ?? 1000, () => {
       const cancel = o.signal?.aborted === true || repo.cancelRequested(raw, batchId);
       if (cancel && repo.ticketsNotAvailable(raw, batchId) === 0) throw new Cancelled();
     }, (n) => {
@@ -277,6 +280,7 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
         encoding: stats.encoding,
         mapping: report.mapping,
         message,
+        duplicateOf: null,
       };
     }
     const message = err instanceof AppError ? err.message : 'The import failed unexpectedly; nothing was imported';
@@ -312,9 +316,9 @@ async function publishAll(
   let more = true;
   while (more) {
     await store.write(async () => {
-      check();
       const started = performance.now();
       while (more && performance.now() - started < TRANSACTION_MS) {
+        check();
         const n = repo.publishChunk(store.writerRaw, target, rowsPerStep, nowIso());
         more = n > 0;
         if (more) onStep(n);
@@ -342,7 +346,7 @@ export async function recoverInterruptedImports(store: Store): Promise<{ rolledB
   const out = { rolledBack: [] as number[], completed: [] as number[] };
   for (const b of repo.orphanedBatches(store.writerRaw)) {
     if (b.phase === 'publishing') {
-      await publishAll(store, { id: b.id, sellerId: b.seller_id, source: 'import' }, 1500, () => undefined, () => undefined);
+      await publishAll(store, { id: b.id, sellerId: b.seller_id, source: 'import' }, 1000, () => undefined, () => undefined);
       await store.writeSync((db) => repo.completeBatch(db, b.id, nowIso()));
       out.completed.push(b.id);
     } else {

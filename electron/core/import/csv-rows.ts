@@ -106,22 +106,33 @@ export async function* readRows(pieces: AsyncIterable<string>, info: RowReaderIn
     });
     parser.parse(text, 0, !last);
     pending = text.slice(start);
-    if (!last && pending.length > maxRow) {
-      throw new AppError('VALIDATION_FAILED', `Line ${line}: a row runs past ${Math.round(maxRow / 1048576)} MB; a quote is probably never closed.`, {
-        reason: 'row-too-long',
-        line,
-      });
-    }
+    if (!last) capRow();
     return rows;
   };
+  const capRow = () => {
+    if (pending.length <= maxRow) return;
+    throw new AppError('VALIDATION_FAILED', `Line ${line}: a row runs past ${Math.round(maxRow / 1048576)} MB; a quote is probably never closed.`, {
+      reason: 'row-too-long',
+      line,
+    });
+  };
 
+  // A row longer than a piece (a 10 MB field) is re-parsed only each time it has doubled, not per piece.
+  let parseAt = 0;
   for await (const piece of pieces) {
     pending += piece;
     if (!started) {
       if (pending.length < DETECT_CHARS) continue;
       begin();
     }
-    yield parse(pending, false);
+    if (pending.length < parseAt) {
+      capRow();
+      yield [];
+      continue;
+    }
+    const rows = parse(pending, false);
+    parseAt = rows.length === 0 ? pending.length * 2 : 0;
+    yield rows;
   }
   if (!started) begin();
   yield parse(pending, true);

@@ -11,7 +11,7 @@ export type CsvSource =
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be';
 
 /** Text pieces small enough that parsing one never blocks the event loop for long. */
-export const TEXT_PIECE = 128 * 1024;
+export const TEXT_PIECE = 64 * 1024;
 
 export interface SourceStats {
   bytesRead: number;
@@ -20,9 +20,28 @@ export interface SourceStats {
   hash: Hash;
 }
 
-export function sha256Of(source: CsvSource): string | null {
-  if ('text' in source) return createHash('sha256').update(source.text, 'utf8').digest('hex');
-  if ('bytes' in source && source.bytes instanceof Uint8Array) return createHash('sha256').update(source.bytes).digest('hex');
+/**
+ * The file's sha256 when it is already in memory (text is hashed as its UTF-8 bytes, so an upload
+ * and the same file on disk match); null for streams, which are hashed as they are read. Hashed a
+ * few MB at a time so a large body never holds the event loop.
+ */
+export async function sha256Of(source: CsvSource): Promise<string | null> {
+  const hash = createHash('sha256');
+  const step = 4 * 1024 * 1024;
+  if ('text' in source) {
+    for (let i = 0; i < source.text.length; i += step) {
+      hash.update(source.text.slice(i, i + step), 'utf8');
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return hash.digest('hex');
+  }
+  if ('bytes' in source && source.bytes instanceof Uint8Array) {
+    for (let i = 0; i < source.bytes.byteLength; i += step) {
+      hash.update(source.bytes.subarray(i, i + step));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return hash.digest('hex');
+  }
   return null;
 }
 
@@ -113,7 +132,7 @@ async function* byteChunks(source: CsvSource): AsyncGenerator<Uint8Array> {
  */
 export async function* textPieces(source: CsvSource, stats: SourceStats): AsyncGenerator<string> {
   if ('text' in source) {
-    stats.hash.update(source.text, 'utf8');
+    // Already hashed up front (sha256Of), like in-memory bytes.
     const text = source.text;
     const bad = text.indexOf('\uFFFD');
     if (bad >= 0) {

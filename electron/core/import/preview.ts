@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors.js';
 import { IMPORT_FIELDS, type ImportMapping } from '../../../shared/schemas/import.js';
 import type { Store } from '../store/database.js';
-import { readRows, type Delimiter, type RowReaderInfo } from './csv-rows.js';
+import { readRows, type CsvRow, type Delimiter, type RowReaderInfo } from './csv-rows.js';
 import { textPieces, type SourceStats } from './csv-source.js';
 import * as repo from './import-repo.js';
 import { checkRow, headerScore, resolveColumns, suggestMapping } from './listing-rules.js';
@@ -18,7 +18,7 @@ export async function previewImport(store: Store, o: { csv: string; mapping?: Im
   const stats: SourceStats = { bytesRead: 0, totalBytes: null, encoding: 'utf-8', hash: createHash('sha256') };
   const info: RowReaderInfo = { delimiter: null, linebreak: null };
   let header: string[] | null = null;
-  const sample: { line: number; cells: string[]; unterminatedQuote: boolean }[] = [];
+  const sample: CsvRow[] = [];
   outer: for await (const batch of readRows(textPieces({ text: o.csv }, stats), info, { delimiter: o.delimiter, scoreHeader: headerScore })) {
     for (const r of batch) {
       if (!header) header = r.cells;

@@ -1,5 +1,6 @@
 import catalog from '../../../data/demo-catalog.json' with { type: 'json' };
 import { localToOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js';
+import { seedDemoOrders } from '../analytics/demo-orders.js';
 import { importListings } from '../import/csv-import.js';
 import type { Store } from '../store/database.js';
 import { insertEvent } from '../store/repos/events-repo.js';
@@ -140,6 +141,7 @@ export async function seedDemoData(store: Store, now = new Date()): Promise<Seed
       }
     }
   });
+  await seedDemoOrders(store, now); // sales for the dashboard (issue 7)
   return { venues: catalog.venues.length, events: events.length, listings, tickets };
 }
 

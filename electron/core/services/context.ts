@@ -1,5 +1,34 @@
 import type { HttpServerSettings, HttpServerStatus } from '../../../shared/operations/desktop-ops.js';
+import type { Role } from '../../../shared/auth/roles.js';
 import type { Store } from '../store/database.js';
+
+/** Who is calling: a signed-in user (kiosk or browser session) or an API token's user. */
+export interface Actor {
+  userId: number | null;
+  username: string;
+  role: Role;
+  /** The seller a seller account posts and imports for. */
+  sellerId: number | null;
+  /** Which kiosk window or HTTP client (e.g. "kiosk:3", "http 127.0.0.1"). */
+  terminal: string | null;
+  tokenId: number | null;
+  via: 'session' | 'token' | 'kiosk' | 'system';
+}
+
+/** How a transport starts and ends the caller's signed-in session (browser cookie, kiosk window). */
+export interface SessionPort {
+  start(userId: number): void;
+  end(): void;
+}
+
+/** What a handler may add to the audit entry invoke() writes for it. */
+export interface AuditNote {
+  subject?: string;
+  before?: unknown;
+  after?: unknown;
+  /** signIn: the entry is the signed-in user's, though the caller was anonymous. */
+  actor?: Actor;
+}
 
 /** The desktop app's switch for the local HTTP API; absent in browser mode and the CLI. */
 export interface HttpControl {
@@ -14,4 +43,10 @@ export interface OpContext {
   channel: 'kiosk' | 'api';
   version: string;
   httpControl?: HttpControl;
+  /** Set by invoke() for each call from its Caller; null = an internal/system call with full access. */
+  actor?: Actor | null;
+  session?: SessionPort;
+  audit?: AuditNote;
+  /** Injectable clock for time rules (void window, throttle); Date.now by default. */
+  clock?: () => number;
 }

@@ -2,12 +2,18 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors.js';
 import { operations, type OperationName, type OpOutput } from '../../../shared/operations/index.js';
 import type { Permission } from '../../../shared/operations/define.js';
-import type { OpContext } from './context.js';
+import { auditRecorder } from '../auth/audit.js';
+import { checkOwnership, scopeInput } from '../auth/ownership.js';
+import type { Actor, AuditNote, OpContext, SessionPort } from './context.js';
 import { handlers } from './handlers.js';
 
 export interface Caller {
   /** What this caller may do; the dispatcher is the one place that checks it. */
   permissions: ReadonlySet<Permission> | 'all';
+  /** Who it is (handlers see it as ctx.actor); absent = an internal call with full access (tests, CLI, seed). */
+  actor?: Actor | null;
+  /** The transport's sign-in session, for signIn/signOut. */
+  session?: SessionPort;
 }
 
 export const FULL_ACCESS: Caller = { permissions: 'all' };
@@ -29,15 +35,29 @@ export function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL', 'Something went wrong inside Marquee; nothing was changed');
 }
 
-/** The one entry point behind IPC and HTTP: permission, validation, handler. */
+/**
+ * The one entry point behind IPC and HTTP: permission, validation, ownership, handler, audit.
+ * A refused call (403) changes nothing and writes nothing; a successful mutating call writes exactly
+ * one audit entry (see auth/audit.ts).
+ */
 export async function invoke<K extends OperationName>(ctx: OpContext, caller: Caller, name: K, rawInput: unknown): Promise<OpOutput<K>> {
   const def = operations[name];
   if (!def) throw new AppError('NOT_FOUND', `unknown operation ${String(name)}`);
   if (def.permission !== 'public' && caller.permissions !== 'all' && !caller.permissions.has(def.permission)) {
-    throw new AppError('FORBIDDEN', `This account may not ${def.summary.toLowerCase()}`, { permission: def.permission, operation: name });
+    throw new AppError(caller.actor === null ? 'UNAUTHORIZED' : 'FORBIDDEN', `This account may not ${def.summary.toLowerCase()}`, {
+      permission: def.permission,
+      operation: name,
+    });
   }
-  const parsed = def.input.safeParse(rawInput ?? {});
+  const parsed = def.input.safeParse(scopeInput(caller.actor, name, rawInput ?? {}));
   if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The input is not valid', zodDetails(parsed.error));
+  const actor = caller.actor ?? null;
+  const audit: AuditNote = {};
+  const recorder = def.mutates ? auditRecorder(ctx.store, name, parsed.data, actor, audit) : null;
+  const callCtx: OpContext = { ...ctx, store: recorder?.store ?? ctx.store, actor, session: caller.session, audit };
+  await checkOwnership(callCtx, name, parsed.data as Record<string, unknown>);
   const handler = handlers[name] as (ctx: OpContext, input: unknown) => Promise<OpOutput<K>>;
-  return handler(ctx, parsed.data);
+  const result = await handler(callCtx, parsed.data);
+  await recorder?.finish(result);
+  return result;
 }

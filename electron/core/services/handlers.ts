@@ -15,6 +15,8 @@ import { desktopHandlers } from './desktop-handlers.js';
 import { fastSellHandlers } from './fast-sell-handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { analyticsHandlers } from './analytics-handlers.js';
+import { authHandlers } from './auth-handlers.js';
+import { seatingHandlers } from './seating-handlers.js';
 import { toEvent, toTicket, toVenue } from './mappers.js';
 import { sell } from './sell.js';
 
@@ -93,6 +95,8 @@ export const handlers: Handlers = {
         capacity: e.capacity ?? null,
         created_at: now,
         updated_at: now,
+        // An organizer's events are theirs to change (auth/ownership.ts); others' are house events.
+        owner_user_id: ctx.actor?.role === 'organizer' ? ctx.actor.userId : null,
       });
       return row.id;
     });
@@ -291,5 +295,7 @@ export const handlers: Handlers = {
   ...analyticsHandlers,
   ...fastSellHandlers,
   ...importHandlers,
+  ...authHandlers,
+  ...seatingHandlers,
 };
 

@@ -27,7 +27,8 @@ export const importHandlers: ImportHandlers = {
       mapping: i.mapping,
       delimiter: i.delimiter,
       clientRef: i.clientRef,
-      importedBy: ctx.channel,
+      // Who: the signed-in user when there is one, else the transport (kiosk, api).
+      importedBy: ctx.actor ? `${ctx.actor.username} (${ctx.channel})` : ctx.channel,
     }),
 
   previewImport: async (ctx, i) => previewImport(ctx.store, i),

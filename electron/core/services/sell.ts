@@ -5,6 +5,9 @@ import { formatCents } from '../../../shared/money.js';
 import type { OpOutput, OpParsedInput } from '../../../shared/operations/index.js';
 import { nowIso } from '../../../shared/time.js';
 import { sellStatements, type SellStatements } from '../store/sell-fast-path.js';
+import { publishSold } from '../live/change-feed.js';
+import { holdNowIso } from '../live/hold-clock.js';
+import { sellHeldTickets } from '../store/repos/seating-repo.js';
 import type { OpContext } from './context.js';
 import { newOrderCode } from './order-code.js';
 
@@ -36,7 +39,9 @@ function checkDistinct(ticketIds: number[]): number[] {
 export async function sell(ctx: OpContext, input: SaleInput): Promise<SaleResult> {
   const ids = checkDistinct(input.ticketIds);
   const requestHash = input.idempotencyKey ? saleRequestHash(input) : '';
-  return ctx.store.writeGrouped((db) => sellInTransaction(db, ctx.channel, input, ids, requestHash));
+  const result = await ctx.store.writeGrouped((db) => sellInTransaction(db, ctx.channel, input, ids, requestHash));
+  publishSold(ctx.store, result.order.ticketIds);
+  return result;
 }
 
 /**
@@ -63,14 +68,20 @@ export function sellInTransaction(
       return JSON.parse(prior.response_json) as SaleResult;
     }
   }
+  // Seats held by this sale's holder, or whose hold lapsed, sell from their hold (issue 4, seating-repo.ts);
+  // anyone else's live hold stays refused by the guard below. Writes only when such a hold exists.
+  const fromHolds = sellHeldTickets(db, ids, input.holder ?? null, now, holdNowIso());
+  const rest = fromHolds.size === 0 ? ids : ids.filter((id) => !fromHolds.has(id));
+  // Several tickets: look before flipping, so a lost race fails before anything is written (and the
+  // group needs no savepoint replay). One ticket: the guarded UPDATE below is the look.
+  if (rest.length > 1) refuseUnavailable(st, rest);
   // The guard that matters: only rows still 'available' flip; any shortfall throws and the sale's
-  // savepoint undoes the tickets that did flip. The happy path costs one statement per ticket.
-  const flipped = st.markSoldIfAvailable(ids, now);
+  // savepoint undoes the tickets that did flip.
+  const flipped = st.markSoldIfAvailable(rest, now);
+  for (const [id, t] of fromHolds) flipped.set(id, t);
   if (flipped.size !== ids.length) {
-    const failed = ids.filter((id) => !flipped.has(id));
-    const missing = failed.filter((id) => !st.ticketExists(id));
-    if (missing.length > 0) throw new AppError('NOT_FOUND', `ticket ${missing.join(', ')} does not exist`, { ticketIds: missing });
-    throw unavailableError(failed);
+    refuseUnavailable(st, ids.filter((id) => !flipped.has(id)));
+    throw unavailableError(ids.filter((id) => !flipped.has(id)));
   }
   const currency = flipped.get(ids[0]!)!.currency;
   for (const t of flipped.values()) {
@@ -128,6 +139,15 @@ export function sellInTransaction(
   };
   if (input.idempotencyKey) st.saveIdempotencyKey(input.idempotencyKey, 'createOrder', requestHash, result, now);
   return result;
+}
+
+/** NOT_FOUND for ids that do not exist, else TICKET_UNAVAILABLE for those not available; returns if all are available. */
+function refuseUnavailable(st: SellStatements, ids: number[]): void {
+  const status = ids.map((id) => st.ticketStatus(id));
+  const missing = ids.filter((_, i) => status[i] === undefined);
+  if (missing.length > 0) throw new AppError('NOT_FOUND', `ticket ${missing.join(', ')} does not exist`, { ticketIds: missing });
+  const unavailable = ids.filter((_, i) => status[i] !== 'available');
+  if (unavailable.length > 0) throw unavailableError(unavailable);
 }
 
 /** Order codes are random (40 bits); a clash with an existing code is retried with a new one. */

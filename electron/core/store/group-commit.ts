@@ -3,13 +3,13 @@ import type SQLite from 'better-sqlite3';
 /**
  * Group commit for the hot write paths (sells, holds, reservations).
  *
- * Concurrent requests are collected while the event loop is busy (at most one turn of the loop, or
- * `windowMs`, or `maxBatch` items) and written in ONE transaction on the writer connection, so the
- * fsync that synchronous=FULL costs is paid once per group instead of once per sale. Each item runs
- * inside its own SAVEPOINT: an item that throws is rolled back to its savepoint and rejected alone,
- * the others in the group commit. Nobody is answered before COMMIT has returned, i.e. before the
- * group is on disk; if COMMIT itself fails, every item of the group is rejected and nothing is
- * acknowledged.
+ * Concurrent requests are collected while they keep arriving (at most `windowMs`, or `maxBatch`
+ * items) and written in ONE transaction on the writer connection, so the fsync that
+ * synchronous=FULL costs is paid once per group instead of once per sale. Each item runs in its own
+ * SAVEPOINT: an item that throws is rolled back to it and rejected alone, the others in the group
+ * commit (see `savepoints` for the variant that only takes savepoints when an item needs one).
+ * Nobody is answered before COMMIT has returned, i.e. before the group is on disk; if COMMIT itself
+ * fails, every item of the group is rejected and nothing is acknowledged.
  *
  * Item functions are synchronous (better-sqlite3 prepared statements): the group transaction never
  * yields to the event loop, so no other statement can interleave on the writer.
@@ -30,6 +30,16 @@ export interface GroupCommitOptions {
    * before each COMMIT; a mismatch fails the group instead of acknowledging a non-durable commit.
    */
   requiredSynchronous?: number;
+  /**
+   * 'per-item' (default): every item runs in its own SAVEPOINT. 'when-needed': items run without
+   * savepoints; if one throws after it has written (SQLite's total_changes() moved), the group is
+   * rolled back and run again with a SAVEPOINT per item. Savepoints cost a copy of every page an
+   * item touches, so this skips that cost in the common case, but every item function must then be
+   * safe to run twice: no state outside the database (the audit wrapper in auth/audit.ts keeps
+   * such state, which is why it is not the default). Either way a failing item leaves no trace and
+   * the others commit.
+   */
+  savepoints?: 'per-item' | 'when-needed';
 }
 
 export interface CommitInfo {
@@ -48,7 +58,11 @@ export interface GroupStats {
   busyMs: number;
   /** Of which COMMIT (the fsync of the WAL under synchronous=FULL), ms. */
   commitMs: number;
+  /** Groups started over with a SAVEPOINT per item because an item failed after writing. */
+  replays: number;
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; value: unknown };
 
 interface Pending {
   fn: GroupItem<unknown>;
@@ -71,8 +85,10 @@ export class GroupCommitter {
     release: SQLite.Statement;
     rollbackTo: SQLite.Statement;
     synchronous: SQLite.Statement;
+    totalChanges: SQLite.Statement;
   };
-  readonly stats: GroupStats = { groups: 0, items: 0, failedItems: 0, largestGroup: 0, busyMs: 0, commitMs: 0 };
+  private readonly savepoints: 'per-item' | 'when-needed';
+  readonly stats: GroupStats = { groups: 0, items: 0, failedItems: 0, largestGroup: 0, busyMs: 0, commitMs: 0, replays: 0 };
   /** Test and bench hook: called inside the transaction right before each COMMIT. */
   onCommit: ((info: CommitInfo) => void) | null = null;
 
@@ -95,7 +111,9 @@ export class GroupCommitter {
       release: db.prepare('RELEASE group_item'),
       rollbackTo: db.prepare('ROLLBACK TO group_item'),
       synchronous: db.prepare('PRAGMA synchronous').pluck(),
+      totalChanges: db.prepare('SELECT total_changes()').pluck(),
     };
+    this.savepoints = options.savepoints ?? 'per-item';
   }
 
   /** Queues fn for the next group; resolves with its result once the group is committed. */
@@ -157,8 +175,7 @@ export class GroupCommitter {
     if (this.queue.length > 0) this.requestFlush(false);
 
     const started = performance.now();
-    const outcomes: { ok: boolean; value: unknown }[] = new Array(group.length);
-    let failed = 0;
+    let outcomes: Outcome[];
     try {
       this.stmts.begin.run();
     } catch (err) {
@@ -166,19 +183,17 @@ export class GroupCommitter {
       return;
     }
     try {
-      for (let i = 0; i < group.length; i++) {
-        this.stmts.savepoint.run();
-        try {
-          outcomes[i] = { ok: true, value: group[i]!.fn(this.db) };
-          this.stmts.release.run();
-        } catch (err) {
-          // Undo this item only; the savepoint stays on the stack until released.
-          this.stmts.rollbackTo.run();
-          this.stmts.release.run();
-          outcomes[i] = { ok: false, value: err };
-          failed++;
+      let run = this.savepoints === 'per-item' ? null : this.runOptimistic(group);
+      if (!run) {
+        if (this.savepoints !== 'per-item') {
+          // An item failed after it had written: start the group over with a SAVEPOINT per item.
+          this.stmts.rollback.run();
+          this.stmts.begin.run();
+          this.stats.replays++;
         }
+        run = this.runWithSavepoints(group);
       }
+      outcomes = run;
       const synchronous = this.stmts.synchronous.get() as number;
       const required = this.options.requiredSynchronous;
       if (required !== undefined && synchronous !== required) {
@@ -197,7 +212,7 @@ export class GroupCommitter {
     }
     this.stats.groups++;
     this.stats.items += group.length;
-    this.stats.failedItems += failed;
+    for (const o of outcomes) if (!o.ok) this.stats.failedItems++;
     if (group.length > this.stats.largestGroup) this.stats.largestGroup = group.length;
     this.stats.busyMs += performance.now() - started;
     for (let i = 0; i < group.length; i++) {
@@ -205,6 +220,45 @@ export class GroupCommitter {
       if (o.ok) group[i]!.resolve(o.value);
       else group[i]!.reject(o.value);
     }
+  }
+
+  /**
+   * Runs the items one after the other without savepoints. An item that throws before writing
+   * anything (the usual failure: ticket gone, bad input) left no trace, so the others carry on.
+   * An item that throws after writing cannot be undone alone here: returns null, and the caller
+   * replays the whole group with savepoints.
+   */
+  private runOptimistic(group: Pending[]): Outcome[] | null {
+    const outcomes: Outcome[] = new Array(group.length);
+    for (let i = 0; i < group.length; i++) {
+      const before = this.stmts.totalChanges.get() as number;
+      try {
+        outcomes[i] = { ok: true, value: group[i]!.fn(this.db) };
+      } catch (err) {
+        if (!this.db.inTransaction) throw err; // SQLite rolled the whole transaction back (disk full, I/O error)
+        if ((this.stmts.totalChanges.get() as number) !== before) return null;
+        outcomes[i] = { ok: false, value: err };
+      }
+    }
+    return outcomes;
+  }
+
+  /** Each item in its own SAVEPOINT: a failing item is rolled back to it, the others stay. */
+  private runWithSavepoints(group: Pending[]): Outcome[] {
+    const outcomes: Outcome[] = new Array(group.length);
+    for (let i = 0; i < group.length; i++) {
+      this.stmts.savepoint.run();
+      try {
+        outcomes[i] = { ok: true, value: group[i]!.fn(this.db) };
+        this.stmts.release.run();
+      } catch (err) {
+        // Undo this item only; the savepoint stays on the stack until released.
+        this.stmts.rollbackTo.run();
+        this.stmts.release.run();
+        outcomes[i] = { ok: false, value: err };
+      }
+    }
+    return outcomes;
   }
 
   /** Writes everything still queued (used on close). */

@@ -27,6 +27,8 @@ export interface EventsTable {
   capacity: number | null;
   created_at: string;
   updated_at: string;
+  /** The organizer who owns it (2026-11-21T0630); null = a house event. */
+  owner_user_id?: number | null;
 }
 
 export interface SellersTable {
@@ -145,7 +147,107 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: string;
+  active: number;
+  password_hash: string | null;
+  pin_hash: string | null;
+  seller_id: number | null;
+  created_at: string;
+  updated_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_sha256: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value_json: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  role: string | null;
+  terminal: string | null;
+  token_id: number | null;
+  operation: string;
+  subject: string | null;
+  input_json: string;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+// Seating (2026-11-21T0640): charts, their seats, holds and general-admission reservations.
+export interface SeatingChartsTable {
+  id: Generated<number>;
+  venue_id: number | null;
+  name: string;
+  description_json: string;
+  seat_count: number;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+export interface ChartSeatsTable {
+  id: Generated<number>;
+  chart_id: number;
+  section: string;
+  row: string;
+  seat: string;
+  row_order: number;
+  seat_order: number;
+  x: number;
+  y: number;
+  zone: string;
+  accessible: number;
+  obstructed: number;
+  aisle: number;
+}
+
+export interface SeatHoldsTable {
+  ticket_id: number;
+  event_id: number;
+  holder: string;
+  reservation_id: number | null;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface ReservationsTable {
+  id: Generated<number>;
+  event_id: number;
+  holder: string;
+  quantity: number;
+  status: 'active' | 'cancelled' | 'completed';
+  customer_name: string | null;
+  order_id: number | null;
+  cancel_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  app_settings: AppSettingsTable;
+  audit_log: AuditLogTable;
   venues: VenuesTable;
   events: EventsTable;
   sellers: SellersTable;
@@ -159,4 +261,8 @@ export interface Database {
   order_items: OrderItemsTable;
   payments: PaymentsTable;
   idempotency_keys: IdempotencyKeysTable;
+  seating_charts: SeatingChartsTable;
+  chart_seats: ChartSeatsTable;
+  seat_holds: SeatHoldsTable;
+  reservations: ReservationsTable;
 }

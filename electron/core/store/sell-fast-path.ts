@@ -7,13 +7,6 @@ import type SQLite from 'better-sqlite3';
  * once per connection. The SQL is plain and portable; only the binding is SQLite-specific and it
  * stays in the store layer. Every function here runs inside a writer transaction (writeGrouped).
  */
-export interface TicketForSale {
-  id: number;
-  status: 'available' | 'held' | 'sold' | 'void';
-  price_cents: number;
-  currency: string;
-}
-
 export interface CustomerFields {
   name: string | null;
   email: string | null;
@@ -40,7 +33,7 @@ export interface NewOrder {
 
 function prepare(db: SQLite.Database) {
   return {
-    ticket: db.prepare<[number], TicketForSale>('SELECT id, status, price_cents, currency FROM tickets WHERE id = ?'),
+    ticketStatus: db.prepare<[number]>('SELECT status FROM tickets WHERE id = ?').pluck(),
     markSold: db.prepare<[string, number], { price_cents: number; currency: string }>(
       "UPDATE tickets SET status = 'sold', updated_at = ? WHERE id = ? AND status = 'available' RETURNING price_cents, currency",
     ),
@@ -98,16 +91,6 @@ export function sellStatements(db: SQLite.Database): SellStatements {
 export class SellStatements {
   constructor(private readonly p: Prepared) {}
 
-  /** The tickets that exist among ids, in no particular order. */
-  findTickets(ids: readonly number[]): TicketForSale[] {
-    const out: TicketForSale[] = [];
-    for (const id of ids) {
-      const t = this.p.ticket.get(id);
-      if (t) out.push(t);
-    }
-    return out;
-  }
-
   /**
    * The guarded sell: flips only tickets that are still available, one guarded UPDATE per ticket,
    * and returns the price of each ticket it flipped. Tickets missing from the answer were not
@@ -122,8 +105,9 @@ export class SellStatements {
     return flipped;
   }
 
-  ticketExists(id: number): boolean {
-    return this.p.ticket.get(id) !== undefined;
+  /** 'available', 'held', 'sold', 'void', or undefined when there is no such ticket. */
+  ticketStatus(id: number): string | undefined {
+    return this.p.ticketStatus.get(id) as string | undefined;
   }
 
   /** Up to `limit` available tickets of the event, cheapest first (index tickets_available_by_event_price). */

@@ -1,4 +1,6 @@
+import { DashboardScreen } from './dashboard-screen.js';
 import { EventsScreen } from './events-screen.js';
+import { ImportScreen } from './import-screen.js';
 import { OrdersScreen } from './orders-screen.js';
 import { SellScreen } from './sell-screen.js';
 import { SellersScreen } from './sellers-screen.js';
@@ -16,4 +18,6 @@ export const screens: ScreenDef[] = [
   { id: 'sell', label: 'Sell', element: SellScreen, shortcut: 'Alt+2' },
   { id: 'orders', label: 'Orders', element: OrdersScreen, shortcut: 'Alt+3' },
   { id: 'sellers', label: 'Sellers', element: SellersScreen, shortcut: 'Alt+4' },
+  { id: 'import', label: 'Import', element: ImportScreen, shortcut: 'Alt+5' },
+  { id: 'dashboard', label: 'Dashboard', element: DashboardScreen, shortcut: 'Alt+6' },
 ];

@@ -95,6 +95,8 @@ const statements = [
     change INTEGER NOT NULL,
     PRIMARY KEY (dim, day, source, channel, currency, key, key2)
   ) WITHOUT ROWID, STRICT`,
+  // Per-event totals over all time (sell-through) read only the rows of the events asked for.
+  `CREATE INDEX report_daily_by_key ON report_daily (dim, key)`,
   `CREATE TABLE report_watermarks (
     source TEXT PRIMARY KEY CHECK (source IN ('box','partner')),
     last_id INTEGER NOT NULL

@@ -106,22 +106,30 @@ export interface RollupRow {
   change: number;
 }
 
-function rollup(db: SQLite.Database, f: SalesFilter, dims: string[], days: { first: string; end: string }): RollupRow[] {
+function rollup(db: SQLite.Database, f: SalesFilter, dims: string[], days: { first: string; end: string }, keys?: string[]): RollupRow[] {
   const sc = sourceChannelSql(f);
   if (!sc) return [];
+  const keySql = keys ? `AND key IN (${keys.map(() => '?').join(',')})` : '';
   return all<RollupRow>(
     db,
     `SELECT source, channel, key, key2, sum(orders) AS n, sum(items) AS items, sum(cents) AS cents, sum(tendered) AS tendered, sum(change) AS change
-     FROM report_daily WHERE dim IN (${dims.map(() => '?').join(',')}) AND day >= ? AND day < ? AND currency = ? AND ${sc.sql}
+     FROM report_daily WHERE dim IN (${dims.map(() => '?').join(',')}) ${keySql} AND day >= ? AND day < ? AND currency = ? AND ${sc.sql}
      GROUP BY source, channel, key, key2`,
-    [...dims, days.first, days.end, f.currency, ...sc.args],
+    [...dims, ...(keys ?? []), days.first, days.end, f.currency, ...sc.args],
   );
 }
 
 /** Rollup rows for the whole days plus `rawRows` for each edge, in one list. */
-function composite<T>(db: SQLite.Database, f: SalesFilter, dims: string[], fromRollup: (r: RollupRow) => T, rawRows: (edge: SalesFilter) => T[]): T[] {
+function composite<T>(
+  db: SQLite.Database,
+  f: SalesFilter,
+  dims: string[],
+  fromRollup: (r: RollupRow) => T,
+  rawRows: (edge: SalesFilter) => T[],
+  keys?: string[],
+): T[] {
   const { days, edges } = splitRange(f);
-  const out: T[] = days ? rollup(db, f, dims, days).map(fromRollup) : [];
+  const out: T[] = days ? rollup(db, f, dims, days, keys).map(fromRollup) : [];
   for (const e of edges) out.push(...rawRows(e));
   return out;
 }
@@ -171,14 +179,25 @@ export interface CustomerTotal {
 export function topCustomers(db: SQLite.Database, f: SalesFilter, limit: number): CustomerTotal[] {
   const parts: string[] = [];
   const args: unknown[] = [];
+  // A short range reads its orders by time; a long one walks the customer index (no sorting).
+  // SQLite's estimate gets this wrong for short ranges, so the share of the time span decides.
+  const narrow = (table: string, col: string) => {
+    const span = stmt(db, `SELECT min(${col}) AS lo, max(${col}) AS hi FROM ${table}`).get() as { lo: string | null; hi: string | null };
+    if (!span.lo || !span.hi) return false;
+    const whole = Date.parse(span.hi) - Date.parse(span.lo);
+    const part = Math.min(Date.parse(f.toUtc), Date.parse(span.hi)) - Math.max(Date.parse(f.fromUtc), Date.parse(span.lo));
+    return whole > 0 && part / whole < 0.3;
+  };
   if (f.boxOfficeChannels !== null) {
     const w = boxWhere(f);
-    parts.push(`SELECT o.customer_id AS id, count(*) AS n, sum(o.total_cents) AS cents FROM orders o WHERE o.customer_id IS NOT NULL AND ${w.sql} GROUP BY o.customer_id`);
+    const by = narrow('orders', 'created_at') ? 'INDEXED BY orders_by_created' : 'INDEXED BY orders_by_customer_report';
+    parts.push(`SELECT o.customer_id AS id, count(*) AS n, sum(o.total_cents) AS cents FROM orders o ${by} WHERE o.customer_id IS NOT NULL AND ${w.sql} GROUP BY o.customer_id`);
     args.push(...w.args);
   }
   if (f.partnerChannels !== null) {
     const w = partnerWhere(f);
-    parts.push(`SELECT p.customer_id AS id, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p WHERE p.customer_id IS NOT NULL AND ${w.sql} GROUP BY p.customer_id`);
+    const by = narrow('partner_orders', 'occurred_at') ? 'INDEXED BY partner_orders_report' : 'INDEXED BY partner_orders_by_customer_report';
+    parts.push(`SELECT p.customer_id AS id, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p ${by} WHERE p.customer_id IS NOT NULL AND ${w.sql} GROUP BY p.customer_id`);
     args.push(...w.args);
   }
   if (parts.length === 0) return [];
@@ -242,7 +261,8 @@ export interface EventTotal {
   cents: number;
 }
 
-export function salesByEvent(db: SQLite.Database, f: SalesFilter): EventTotal[] {
+/** `eventIds` narrows the rollup read to those events (the caller filters raw rows itself). */
+export function salesByEvent(db: SQLite.Database, f: SalesFilter, eventIds?: number[]): EventTotal[] {
   return composite<EventTotal>(
     db,
     f,
@@ -259,6 +279,7 @@ export function salesByEvent(db: SQLite.Database, f: SalesFilter): EventTotal[] 
           FROM partner_orders p JOIN partner_order_items it ON it.partner_order_id = p.id
           WHERE it.event_id IS NOT NULL AND ${w.sql} GROUP BY it.event_id`,
       ),
+    eventIds?.map(String),
   );
 }
 

@@ -1,0 +1,170 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ROLE_PERMISSIONS, ROLES, type Role } from '../../../shared/auth/roles.js';
+import { PERMISSIONS, type Permission } from '../../../shared/operations/define.js';
+import { nowIso } from '../../../shared/time.js';
+import type { Caller } from '../services/dispatch.js';
+import type { Actor, SessionPort } from '../services/context.js';
+import type { Store, Trx } from '../store/database.js';
+import * as usersRepo from '../store/repos/users-repo.js';
+import { insertAudit } from '../store/repos/audit-repo.js';
+import { hashSecret, newPassword } from './passwords.js';
+import { LoginThrottle } from './throttle.js';
+
+export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+/** mq_ + 32 random bytes: the prefix lets secret scanners and people recognise a Marquee token. */
+export const newApiToken = () => `mq_${randomBytes(32).toString('base64url')}`;
+export const tokenPrefix = (token: string) => token.slice(0, 9);
+
+export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+
+export function permissionsOf(role: Role): ReadonlySet<Permission> | 'all' {
+  const p = ROLE_PERMISSIONS[role];
+  return p === 'all' ? 'all' : new Set<Permission>(p);
+}
+
+export function permissionList(caller: Caller): Permission[] {
+  return caller.permissions === 'all' ? [...PERMISSIONS] : PERMISSIONS.filter((p) => p === 'public' || (caller.permissions as ReadonlySet<Permission>).has(p));
+}
+
+/** Nobody signed in: only public operations. */
+export const anonymous = (session?: SessionPort): Caller => ({ permissions: new Set<Permission>(), actor: null, session });
+
+export function callerOf(actor: Actor, session?: SessionPort): Caller {
+  return { permissions: permissionsOf(actor.role), actor, session };
+}
+
+/** An active user as a caller; null if the user is gone or deactivated (sessions and tokens stop at once). */
+export async function callerForUser(
+  db: Trx,
+  userId: number,
+  o: { terminal: string | null; tokenId?: number | null; via: Actor['via']; session?: SessionPort },
+): Promise<Caller | null> {
+  const u = await usersRepo.findUserById(db, userId);
+  if (!u || u.active !== 1 || !isRole(u.role)) return null;
+  return callerOf(
+    { userId: u.id, username: u.username, role: u.role, sellerId: u.seller_id, terminal: o.terminal, tokenId: o.tokenId ?? null, via: o.via },
+    o.session,
+  );
+}
+
+export type TokenLookup = { kind: 'ok'; caller: Caller } | { kind: 'revoked' } | { kind: 'unknown' };
+
+/** Looked up by hash on every request (no cache), so a revocation takes effect on the next request. */
+export async function callerForToken(db: Trx, token: string, terminal: string | null): Promise<TokenLookup> {
+  const row = await usersRepo.findTokenByHash(db, sha256Hex(token));
+  if (!row) return { kind: 'unknown' };
+  if (row.revoked_at !== null) return { kind: 'revoked' };
+  const caller = await callerForUser(db, row.user_id, { terminal, tokenId: row.token_id, via: 'token' });
+  return caller ? { kind: 'ok', caller } : { kind: 'revoked' };
+}
+
+const throttles = new WeakMap<Store, LoginThrottle>();
+/** One sign-in throttle per store (i.e. per box office process); tests install their own clock. */
+export function loginThrottle(store: Store, make?: () => LoginThrottle): LoginThrottle {
+  let t = throttles.get(store);
+  if (!t || make) {
+    t = make?.() ?? new LoginThrottle();
+    throttles.set(store, t);
+  }
+  return t;
+}
+
+export interface FirstRunAdmin {
+  username: string;
+  password: string;
+}
+
+/**
+ * First run: creates the admin (shown its one-time password once) and makes the global API token
+ * (MARQUEE_API_TOKEN / DATA/api-token) that admin's first token. Idempotent: later runs do nothing
+ * unless the global token changed, which then becomes another token of the first admin.
+ */
+export async function ensureAdmin(store: Store, globalToken?: string): Promise<FirstRunAdmin | null> {
+  let created: FirstRunAdmin | null = null;
+  const password = newPassword();
+  const hash = (await usersRepo.firstActiveAdmin(store.reader)) ? null : await hashSecret(password);
+  await store.write(async (trx) => {
+    let admin = await usersRepo.firstActiveAdmin(trx);
+    const now = nowIso();
+    if (!admin && hash) {
+      const username = (await usersRepo.findUserByUsername(trx, 'admin')) ? `admin-${randomBytes(2).toString('hex')}` : 'admin';
+      admin = await usersRepo.insertUser(trx, {
+        username,
+        display_name: 'Administrator',
+        role: 'admin',
+        active: 1,
+        password_hash: hash,
+        pin_hash: null,
+        seller_id: null,
+        created_at: now,
+        updated_at: now,
+      });
+      created = { username, password };
+      await insertAudit(trx, {
+        at: now,
+        user_id: null,
+        username: 'system',
+        role: null,
+        terminal: 'first-run',
+        token_id: null,
+        operation: 'createUser',
+        subject: `user:${admin.id}`,
+        input_json: JSON.stringify({ username, role: 'admin', password: '[redacted]' }),
+        before_json: null,
+        after_json: JSON.stringify({ id: admin.id, username, role: 'admin' }),
+      });
+    }
+    if (admin && globalToken && !(await usersRepo.findTokenByHash(trx, sha256Hex(globalToken)))) {
+      const { id } = await usersRepo.insertToken(trx, {
+        user_id: admin.id,
+        name: 'Server token (MARQUEE_API_TOKEN / api-token file)',
+        token_sha256: sha256Hex(globalToken),
+        prefix: tokenPrefix(globalToken),
+        created_at: now,
+        last_used_at: null,
+        revoked_at: null,
+      });
+      await insertAudit(trx, {
+        at: now,
+        user_id: null,
+        username: 'system',
+        role: null,
+        terminal: 'boot',
+        token_id: id,
+        operation: 'createApiToken',
+        subject: `token:${id}`,
+        input_json: JSON.stringify({ userId: admin.id, name: 'server token' }),
+        before_json: null,
+        after_json: JSON.stringify({ id, userId: admin.id }),
+      });
+    }
+  });
+  return created;
+}
+
+/**
+ * The Electron kiosk's sign-ins: one signed-in user per window (webContents id). The IPC bridge asks
+ * for each call's caller; signIn/signOut arrive through the SessionPort.
+ */
+export class KioskSessions {
+  private readonly users = new Map<number, number>();
+
+  constructor(private readonly store: Store) {}
+
+  async callerFor(senderId: number, terminal = `kiosk:${senderId}`): Promise<Caller> {
+    const session: SessionPort = {
+      start: (userId) => void this.users.set(senderId, userId),
+      end: () => void this.users.delete(senderId),
+    };
+    const userId = this.users.get(senderId);
+    if (userId === undefined) return anonymous(session);
+    const caller = await callerForUser(this.store.reader, userId, { terminal, via: 'kiosk', session });
+    if (!caller) this.users.delete(senderId);
+    return caller ?? anonymous(session);
+  }
+
+  /** The idle lock: the window's user is signed out. */
+  lock(senderId: number): void {
+    this.users.delete(senderId);
+  }
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationNames, operations, type OperationName } from '../../shared/operations/index.js';
+import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
+import { redact } from '../../electron/core/auth/audit.js';
+import { buildWorld, fixtures, type World } from './support/auth-world.js';
+
+const mutating = operationNames.filter((n) => operations[n].mutates);
+const auditCount = (w: World) => w.store.readerRaw.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+const lastAudit = (w: World) =>
+  w.store.readerRaw.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1').get() as Record<string, string | number | null>;
+
+describe('audit log', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await buildWorld();
+  });
+  afterAll(async () => w.store.close());
+
+  it('has a fixture for every mutating operation (a new one must bring its own)', () => {
+    expect(mutating.filter((n) => !fixtures[n])).toEqual([]);
+    expect(mutating.length).toBeGreaterThan(20);
+  });
+
+  for (const name of mutating) {
+    it(`${name} writes exactly one entry with who, when, where and what`, async () => {
+      // An admin can call everything; clerks' sales are covered below.
+      const input = await fixtures[name]!(w, 'admin');
+      const before = auditCount(w);
+      const started = new Date().toISOString();
+      await invoke(w.ctx, w.callers.admin, name as OperationName, input);
+      expect(auditCount(w)).toBe(before + 1);
+      const row = lastAudit(w);
+      expect(row).toMatchObject({ operation: name, username: 'admin1', role: 'admin', user_id: w.users.admin, terminal: 'test:admin' });
+      expect(String(row.at) >= started).toBe(true);
+      expect(() => JSON.parse(String(row.input_json))).not.toThrow();
+    });
+  }
+
+  it('a clerk’s sale is logged as the clerk’s, inside the sale’s own transaction', async () => {
+    const input = await fixtures.createOrder!(w, 'clerk');
+    const res = await invoke(w.ctx, w.callers.clerk, 'createOrder', input);
+    expect(lastAudit(w)).toMatchObject({ operation: 'createOrder', username: 'clerk1', subject: `order:${res.order.code}` });
+  });
+
+  it('a failed or refused call writes nothing', async () => {
+    const input = await fixtures.sellTicket!(w, 'admin');
+    await invoke(w.ctx, w.callers.clerk, 'sellTicket', input);
+    const before = auditCount(w);
+    await expect(invoke(w.ctx, w.callers.clerk, 'sellTicket', input)).rejects.toMatchObject({ code: 'TICKET_UNAVAILABLE' });
+    await expect(invoke(w.ctx, w.callers.seller, 'sellTicket', input)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(invoke(w.ctx, w.callers.admin, 'createVenue', { name: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(invoke(w.ctx, w.callers.admin, 'signIn', { username: 'clerk1', password: 'wrong password' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(auditCount(w)).toBe(before);
+  });
+
+  it('reads write nothing', async () => {
+    const before = auditCount(w);
+    for (const name of operationNames.filter((n) => !operations[n].mutates && n !== 'listEventTickets')) {
+      const input = fixtures[name] ? await fixtures[name]!(w, 'admin') : {};
+      const mid = auditCount(w);
+      await invoke(w.ctx, w.callers.admin, name, input).catch(() => undefined);
+      expect({ name, entries: auditCount(w) - mid }).toEqual({ name, entries: 0 });
+    }
+    expect(auditCount(w)).toBeGreaterThanOrEqual(before);
+  });
+
+  it('keeps secrets out: passwords, PINs and tokens are redacted, CSV bodies summarised', async () => {
+    await invoke(w.ctx, w.callers.admin, 'createUser', { username: 'secretive', displayName: 'S', role: 'clerk', password: 'hunter2hunter2', pin: '1357' });
+    const created = lastAudit(w);
+    expect(String(created.input_json)).not.toContain('hunter2');
+    expect(String(created.input_json)).not.toContain('1357');
+    expect(String(created.after_json)).not.toMatch(/scrypt\$/);
+    const t = await invoke(w.ctx, w.callers.admin, 'createApiToken', { name: 'ci' });
+    expect(JSON.stringify(lastAudit(w))).not.toContain(t.token);
+    expect(redact({ csv: 'a,b\n1,2\n', password: 'x', nested: { pin: '1234', pin_hash: 'h' } })).toEqual({
+      csv: '[csv, 8 chars]',
+      password: '[redacted]',
+      nested: { pin: '[redacted]', pin_hash: '[redacted]' },
+    });
+  });
+
+  it('records before and after of a change', async () => {
+    await invoke(w.ctx, w.callers.admin, 'updateUser', { id: w.users.clerk, displayName: 'Before Name' });
+    await invoke(w.ctx, w.callers.admin, 'updateUser', { id: w.users.clerk, displayName: 'After Name' });
+    const row = lastAudit(w);
+    expect(JSON.parse(String(row.before_json))).toMatchObject({ displayName: 'Before Name' });
+    expect(JSON.parse(String(row.after_json))).toMatchObject({ displayName: 'After Name' });
+    expect(row.subject).toBe(`user:${w.users.clerk}`);
+  });
+
+  it('is append-only: the database refuses UPDATE and DELETE, and no operation changes old entries', async () => {
+    const snapshot = w.store.readerRaw.prepare('SELECT * FROM audit_log ORDER BY id').all();
+    expect(() => w.store.writerRaw.prepare("UPDATE audit_log SET username = 'someone else'").run()).toThrow(/append-only/);
+    expect(() => w.store.writerRaw.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    // Run every mutating operation once more: old entries stay exactly as they were.
+    for (const name of mutating) await invoke(w.ctx, w.callers.admin, name, await fixtures[name]!(w, 'admin'));
+    const after = w.store.readerRaw.prepare('SELECT * FROM audit_log ORDER BY id').all() as { username: string }[];
+    expect(after.slice(0, snapshot.length)).toEqual(snapshot);
+    // Fixtures arrange their data as the system; the admin's own calls are one entry each.
+    expect(after.slice(snapshot.length).filter((r) => r.username === 'admin1')).toHaveLength(mutating.length);
+  });
+
+  it('is viewable and filterable by admins only', async () => {
+    const byClerk = await invoke(w.ctx, w.callers.admin, 'listAuditLog', { actor: 'clerk1' });
+    expect(byClerk.items.length).toBeGreaterThan(0);
+    expect(byClerk.items.every((e) => e.username === 'clerk1')).toBe(true);
+    const sales = await invoke(w.ctx, w.callers.admin, 'listAuditLog', { operation: 'createOrder', limit: 2 });
+    expect(sales.items).toHaveLength(2);
+    expect(sales.nextBefore).toBe(sales.items[1]!.id);
+    const older = await invoke(w.ctx, w.callers.admin, 'listAuditLog', { operation: 'createOrder', before: sales.nextBefore! });
+    expect(older.items.every((e) => e.id < sales.nextBefore!)).toBe(true);
+    const future = await invoke(w.ctx, w.callers.admin, 'listAuditLog', { from: '2999-01-01' });
+    expect(future.items).toEqual([]);
+    await expect(invoke(w.ctx, w.callers.organizer, 'listAuditLog', {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // Internal calls (tests, CLI) are logged as the system.
+    await invoke(w.ctx, FULL_ACCESS, 'createVenue', { name: 'Sys', city: 'X', country: 'US', timezone: 'UTC' });
+    expect(lastAudit(w)).toMatchObject({ username: 'system', user_id: null });
+  });
+});

@@ -17,9 +17,11 @@ export interface BenchReportsOptions {
   partnerShare?: number;
   /** Timed runs per report and range (after one warm-up). Default 5. */
   runs?: number;
-  /** Store file; default bench/tmp/analytics-<orders>.sqlite, reused when it already holds this dataset. */
+  /** Store file; default bench/tmp/analytics-v3-<orders>.sqlite, reused when it already holds this dataset. */
   file?: string;
   rebuild?: boolean;
+  /** Empty the rollups first, so the one-off catch-up of a reused dataset is measured again. */
+  refold?: boolean;
   log?: (line: string) => void;
 }
 
@@ -173,14 +175,16 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   const partnerShare = opts.partnerShare ?? 0.3;
   const runs = opts.runs ?? 5;
   const log = opts.log ?? ((s: string) => console.log(s));
-  const file = opts.file ?? join(HERE, 'tmp', `analytics-${orders}.sqlite`);
+  // The version in the name changes whenever the dataset or the schema it needs changes.
+  const file = opts.file ?? join(HERE, 'tmp', `analytics-v3-${orders}.sqlite`);
   let buildSeconds: number | null = null;
   const have = () => {
     if (!existsSync(file)) return false;
     const db = new SQLite(file, { readonly: true });
     try {
       const n = (db.prepare(`SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM partner_orders)`).pluck().get() as number) ?? 0;
-      return n === orders;
+      const schema = db.prepare(`SELECT count(*) FROM sqlite_master WHERE name IN ('report_daily_by_key', 'orders_by_customer_report')`).pluck().get();
+      return n === orders && schema === 2;
     } catch {
       return false;
     } finally {
@@ -194,6 +198,9 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   // Through the real store (migrations are up to date, reader connection as the app uses it).
   const store = await openStore({ file });
   const db = store.readerRaw;
+  if (opts.refold) {
+    await store.writeSync((w) => w.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; DELETE FROM report_dirty_days; UPDATE report_watermarks SET last_id = 0;`));
+  }
   const caughtUp = performance.now();
   await ensureRollups(store);
   const rollupCatchUpSeconds = (performance.now() - caughtUp) / 1000;
@@ -247,6 +254,6 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const orders = process.argv[2] ? Number(process.argv[2]) : undefined;
-  const res = await benchReports({ orders, rebuild: process.env.BENCH_REBUILD === '1' });
+  const res = await benchReports({ orders, rebuild: process.env.BENCH_REBUILD === '1', refold: process.env.BENCH_REFOLD === '1' });
   console.log(JSON.stringify({ ...res, timings: undefined }, null, 2));
 }

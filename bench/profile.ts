@@ -3,11 +3,14 @@ export interface ProfileSummary {
   totalMs: number;
   areas: { area: string; share: number }[];
   top: { fn: string; share: number }[];
+  /** Marquee functions by inclusive time (themselves and everything they call). */
+  marquee: { fn: string; share: number }[];
 }
 
 interface Node {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 const AREAS: [string, (fn: string, url: string) => boolean][] = [
@@ -15,6 +18,8 @@ const AREAS: [string, (fn: string, url: string) => boolean][] = [
   // the inspector session that takes this very profile (serialising it on stop)
   ['profiler overhead (inspector)', (fn, url) => url === '' && fn === 'dispatch'],
   ['garbage collection', (fn) => fn === '(garbage collector)'],
+  ['SQLite: compiling statements (db.prepare; Kysely prepares on every query)', (fn, url) => (url === '' && fn === 'Statement') || url.includes('better-sqlite3/lib/methods/wrappers')],
+  ['Kysely query building', (_fn, url) => url.includes('/kysely/')],
   ['SQLite: statements and COMMIT/fsync (native, via better-sqlite3)', (fn, url) => url === '' && ['run', 'get', 'all', 'exec', 'pragma', 'iterate'].includes(fn)],
   ['Marquee: sell logic and group commit', (_fn, url) => /electron\/core\/(services|store)\//.test(url)],
   ['Marquee: HTTP route glue (auth, coerce, dispatch)', (_fn, url) => /electron\/core\/http\//.test(url)],
@@ -27,21 +32,37 @@ const AREAS: [string, (fn: string, url: string) => boolean][] = [
 
 export function summariseProfile(profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] }): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const area = new Map<string, number>();
   const fns = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const label = (n: Node) => {
+    const { functionName, url, lineNumber } = n.callFrame;
+    const where = url ? `${url.replace(/^file:\/\/.*?\/(node_modules\/)?/, '').replace(/^.*\/work\/main\//, '')}:${lineNumber + 1}` : 'native';
+    return `${functionName || '(anonymous)'} (${where})`;
+  };
   let total = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const n = byId.get(profile.samples[i]!);
     if (!n) continue;
     const dt = profile.timeDeltas[i] ?? 0;
     total += dt;
-    const { functionName, url, lineNumber } = n.callFrame;
+    const { functionName, url } = n.callFrame;
     const fn = functionName || '(anonymous)';
     const a = AREAS.find(([, test]) => test(fn, url))?.[0] ?? 'other JavaScript';
     area.set(a, (area.get(a) ?? 0) + dt);
-    const where = url ? `${url.replace(/^file:\/\/.*?\/(node_modules\/)?/, '').replace(/^.*\/work\/main\//, '')}:${lineNumber + 1}` : 'native';
-    const key = `${fn} (${where})`;
+    const key = label(n);
     fns.set(key, (fns.get(key) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id)!;
+      if (!/\/(electron\/core|shared)\//.test(frame.callFrame.url) || frame.callFrame.functionName === '') continue;
+      const k = label(frame);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
+    }
   }
   const share = (m: Map<string, number>, n: number) =>
     [...m.entries()]
@@ -52,5 +73,6 @@ export function summariseProfile(profile: { nodes: Node[]; samples: number[]; ti
     totalMs: total / 1000,
     areas: share(area, 20).map(({ k, share: s }) => ({ area: k, share: s })),
     top: share(fns, 15).map(({ k, share: s }) => ({ fn: k, share: s })),
+    marquee: share(inclusive, 15).map(({ k, share: s }) => ({ fn: k, share: s })),
   };
 }

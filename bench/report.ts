@@ -178,6 +178,10 @@ Top functions by self time:
 
 ${table(['function', 'share'], r.profile.top.map((t) => [`\`${t.fn}\``, pct(t.share)]))}
 
+Marquee code by inclusive time (the function and everything it calls; nested entries overlap):
+
+${table(['function', 'share'], r.profile.marquee.map((t) => [`\`${t.fn}\``, pct(t.share)]))}
+
 Cost per sale, from the figures above (wall time of the one server thread divided by the sales it made; the machine's
 second core runs autocannon):
 

@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
 import { openDataDir } from '../core/boot.js';
+import { feedOf } from '../core/live/change-feed.js';
 import type { OpContext } from '../core/services/context.js';
 import type { Store } from '../core/store/database.js';
 import { VERSION } from '../core/version.js';
-import { APP_SCHEME, IDLE_LOCK_CHANNEL, START_URL, isAppUrl } from './app-origin.js';
+import { APP_SCHEME, IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL, START_URL, isAppUrl } from './app-origin.js';
 import { parseDesktopArgs } from './desktop-args.js';
 import { isVettedExternalUrl } from './external-links.js';
 import { createHttpControl, type DesktopHttpControl } from './http-control.js';
@@ -158,6 +159,10 @@ async function boot(): Promise<void> {
     isTrustedSender: createSenderCheck((id) => appWebContents.has(id)),
     onRefused: (name, event) => log(`refused ${name} from`, event.senderFrame?.url ?? 'a destroyed frame'),
     onInternalError: (name, err) => log(`${name} failed`, err),
+  });
+  // Live seat maps: every committed seat change goes to our windows (the preload's onSeatChange).
+  feedOf(store).subscribe((change) => {
+    for (const win of BrowserWindow.getAllWindows()) if (appWebContents.has(win.webContents.id)) win.webContents.send(SEAT_CHANGE_CHANNEL, change);
   });
   lockDownSession();
   if (args.kiosk) Menu.setApplicationMenu(null);

@@ -1,6 +1,6 @@
 import { ERROR_STATUS, type ErrorCode } from '../../shared/errors.js';
 import { ipcChannel, operationNames, type MarqueeClient, type OperationName } from '../../shared/operations/index.js';
-import { IDLE_LOCK_CHANNEL } from './app-origin.js';
+import { IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL } from './app-origin.js';
 import type { IpcResult } from './ipc-bridge.js';
 
 /** The parts of Electron's ipcRenderer and contextBridge the preload uses; tests pass fakes. */
@@ -69,10 +69,21 @@ export function bridgeSafe(client: MarqueeClient): MarqueeClient {
   return Object.freeze(out) as unknown as MarqueeClient;
 }
 
-/** window.marqueeEvents: the one subscription the kiosk needs. */
+/** A committed seat change pushed from main (shape of electron/core/live/change-feed.ts SeatChange). */
+export interface SeatChangeEvent {
+  eventId: number;
+  ticketIds: number[];
+  status: 'available' | 'held' | 'sold';
+  holder: string | null;
+  expiresAt: string | null;
+}
+
+/** window.marqueeEvents: the subscriptions the kiosk needs. */
 export interface MarqueeEvents {
   /** Called when the kiosk has been idle for the configured minutes; returns an unsubscribe function. */
   onIdleLock(cb: () => void): () => void;
+  /** Called with every seat change of any event (live seat maps); returns an unsubscribe function. */
+  onSeatChange(cb: (change: SeatChangeEvent) => void): () => void;
 }
 
 /**
@@ -85,12 +96,25 @@ export function createMarqueeEvents(ipc: IpcRendererLike, fallback: () => void):
     if (listeners.size === 0) return fallback();
     for (const cb of [...listeners]) cb();
   });
+  const seatListeners = new Set<(change: SeatChangeEvent) => void>();
+  ipc.on(SEAT_CHANGE_CHANNEL, (_event, change) => {
+    const c = change as SeatChangeEvent | null;
+    if (!c || typeof c.eventId !== 'number' || !Array.isArray(c.ticketIds)) return;
+    for (const cb of [...seatListeners]) cb(c);
+  });
   return Object.freeze({
     onIdleLock(cb: () => void) {
       if (typeof cb !== 'function') throw new TypeError('onIdleLock needs a function');
       listeners.add(cb);
       return () => {
         listeners.delete(cb);
+      };
+    },
+    onSeatChange(cb: (change: SeatChangeEvent) => void) {
+      if (typeof cb !== 'function') throw new TypeError('onSeatChange needs a function');
+      seatListeners.add(cb);
+      return () => {
+        seatListeners.delete(cb);
       };
     },
   });

@@ -23,7 +23,7 @@ Usage:
       streamed (any size). Valid rows are imported and rejected rows reported
       with their line numbers; --all-or-nothing imports nothing if any row is
       rejected; --dry-run only reports. The same file twice for one seller is
-      refused unless --force. Exit 0 all imported, 1 rows rejected, 3 refused.
+      refused unless --force. Exit 0 when every row is (or would be) imported.
   marquee seed [--data DIR]
       Put the demo data into an empty data dir.
   marquee --help | --version
@@ -164,13 +164,13 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       });
       if (err.isTTY) err.write('\n');
       const verb = report.dryRun ? 'Dry run: would import' : report.status === 'completed' ? `Batch ${report.batchId}: imported` : `Batch ${report.batchId} ${report.status}: imported`;
-      say(`${verb} ${report.rowsImported} of ${report.rowsRead} rows, ${report.ticketsCreated} tickets; ${report.rowsRejected} rejected.`);
+      say(`${verb} ${report.rowsImported} of ${report.rowsRead} rows, ${report.ticketsCreated} tickets.${report.rowsRejected > 0 ? ` ${report.rowsRejected} rows rejected (listed above).` : ''}`);
       for (const e of report.byEvent) say(`  event ${e.eventId}: ${e.rows} rows, ${e.tickets} tickets`);
       if (report.message) say(report.message);
-      return report.status === 'cancelled' || report.status === 'failed' ? 3 : report.rowsRejected > 0 ? 1 : 0;
+      return report.rowsRejected === 0 && (report.status === 'completed' || report.status === 'dry-run') ? 0 : 1;
     } catch (e) {
       err.write(`${e instanceof AppError ? e.message : String(e)}\n`);
-      return e instanceof AppError ? 3 : 1;
+      return 1;
     } finally {
       process.off('SIGINT', onSigint);
       await store.close();

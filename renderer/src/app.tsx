@@ -1,5 +1,8 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { Component, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { Component, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { AuthProvider, nextSignInMode, useAuth, useIdleSignOut } from './auth/auth-context.js';
+import { SignInScreen } from './auth/sign-in-screen.js';
+import { UserMenu } from './auth/user-menu.js';
 import { ClientProvider, createClient, transport, ClientError } from './client/index.js';
 import { navigate, useRoute } from './router.js';
 import { CartProvider, useCart } from './sale-cart.js';
@@ -41,10 +44,10 @@ class ScreenBoundary extends Component<{ children: ReactNode; resetKey: string }
   }
 }
 
-function Nav({ current }: { current: ScreenDef }) {
+function Nav({ current, visible }: { current: ScreenDef; visible: ScreenDef[] }) {
   return (
     <nav className="nav" aria-label="Screens">
-      {screens.map((s) => (
+      {visible.map((s) => (
         <a key={s.id} href={`#/${s.id}`} className="nav-link" aria-current={s.id === current.id ? 'page' : undefined}>
           <span>{s.label}</span>
           {s.shortcut ? <kbd className="nav-kbd">{s.shortcut}</kbd> : null}
@@ -56,8 +59,12 @@ function Nav({ current }: { current: ScreenDef }) {
 
 export function Shell() {
   const route = useRoute();
-  const home = screens[0]!;
+  const { can } = useAuth();
+  // Screens this role may use (ScreenDef.permission); the server refuses the rest anyway.
+  const visible = screens.filter((s) => can(s.permission));
+  const home = visible[0] ?? screens[0]!;
   const current = screens.find((s) => s.id === route.screen) ?? home;
+  const allowed = can(current.permission);
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -67,14 +74,14 @@ export function Shell() {
   // Each screen's shortcut, from the registry.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const hit = screens.find((s) => s.shortcut && matchesShortcut(e, s.shortcut));
+      const hit = visible.find((s) => s.shortcut && matchesShortcut(e, s.shortcut));
       if (!hit) return;
       e.preventDefault();
       navigate(`/${hit.id}`);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [visible]);
 
   // Keyboard and screen-reader users land on the new screen's heading, not back at the top of the nav.
   const screenPath = `${current.id}/${route.rest.join('/')}`;
@@ -96,12 +103,22 @@ export function Shell() {
         <div className="brand" aria-label="Marquee box office">
           <span className="brand-mark" aria-hidden="true">▮</span> Marquee
         </div>
-        <Nav current={current} />
+        <Nav current={current} visible={visible} />
         <span className="transport" title="How this window talks to the box office">{transport() === 'ipc' ? 'Desktop' : 'Browser'}</span>
+        <UserMenu />
       </header>
       <main id="main" ref={mainRef} className="main">
         <ScreenBoundary resetKey={screenPath}>
-          <Screen />
+          {allowed ? (
+            <Screen />
+          ) : (
+            <section className="screen">
+              <h1>{current.label}</h1>
+              <div className="notice notice-error" role="alert">
+                Your account may not open this screen. <a href={`#/${home.id}`}>Back to {home.label}</a>
+              </div>
+            </section>
+          )}
         </ScreenBoundary>
       </main>
     </div>
@@ -127,16 +144,37 @@ function IdleLock() {
   return null;
 }
 
+/** Signed out (or locked): the sign-in screen; signed in: the box office, idle-locked after N minutes. */
+function Gate() {
+  const { user, loading, idleLockMinutes, signOut } = useAuth();
+  const { setCart } = useCart();
+  const [locked, setLocked] = useState(false);
+  const onIdle = useCallback(() => {
+    setCart(null);
+    setLocked(true);
+    void signOut('pin');
+  }, [setCart, signOut]);
+  useIdleSignOut(idleLockMinutes, user !== null, onIdle);
+  useEffect(() => {
+    if (user) setLocked(false);
+  }, [user]);
+  if (loading) return <div className="signin" aria-busy="true" />;
+  if (!user) return <SignInScreen initialMode={nextSignInMode(transport() === 'ipc' ? 'pin' : 'password')} locked={locked} />;
+  return <Shell />;
+}
+
 export function App() {
   const client = useMemo(() => createClient(), []);
   const queryClient = useMemo(() => makeQueryClient(), []);
   return (
     <ClientProvider client={client}>
       <QueryClientProvider client={queryClient}>
-        <CartProvider>
-          <IdleLock />
-          <Shell />
-        </CartProvider>
+        <AuthProvider>
+          <CartProvider>
+            <IdleLock />
+            <Gate />
+          </CartProvider>
+        </AuthProvider>
       </QueryClientProvider>
     </ClientProvider>
   );

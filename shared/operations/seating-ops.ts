@@ -20,6 +20,7 @@ import {
   SeatingChartInput,
   SeatingChartSummary,
   SeatMap,
+  SeatedEvent,
 } from '../schemas/seating.js';
 import { op } from './define.js';
 
@@ -42,6 +43,15 @@ export const seatingOps = {
     input: z.strictObject({ venueId: Id.optional() }),
     output: z.object({ items: z.array(SeatingChartSummary) }),
     http: { method: 'GET', path: '/seating-charts' },
+    permission: 'read',
+    mutates: false,
+    tags: ['seating'],
+  }),
+  listSeatedEvents: op({
+    summary: 'Events that have a seat map, soonest first',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(SeatedEvent) }),
+    http: { method: 'GET', path: '/seat-maps' },
     permission: 'read',
     mutates: false,
     tags: ['seating'],

@@ -79,6 +79,17 @@ export const SeatMap = z.object({
   seats: z.array(SeatMapSeat),
 });
 
+export const SeatedEvent = z.object({
+  eventId: Id,
+  name: z.string(),
+  startsAt: z.string(),
+  venueName: z.string(),
+  timezone: z.string(),
+  chartId: Id,
+  chartName: z.string(),
+  seatCount: z.number().int(),
+});
+
 export const AssignChartInput = z.strictObject({
   id: Id.describe('the event'),
   chartId: Id,

@@ -3,9 +3,9 @@ import { expect, shot, signedInPage, test } from './support/fixtures.js';
 // A seller's own export: semicolons, its own column names (three of them need mapping), two bad rows,
 // and enough rows that the import runs for a few seconds and shows its progress.
 const ROWS = 120_000;
-function sellerFile(): Buffer {
+function sellerFile(rows = ROWS): Buffer {
   const lines = ['Event No;Where;How many;Cost;Row'];
-  for (let i = 0; i < ROWS; i++) lines.push(`${[107, 162, 164][i % 3]};S${i % 40};${1 + (i % 3)};${20 + (i % 50)},50;${i % 20}`);
+  for (let i = 0; i < rows; i++) lines.push(`${[107, 162, 164][i % 3]};S${i % 40};${1 + (i % 3)};${20 + (i % 50)},50;${i % 20}`);
   lines.splice(3, 0, '999;A;1;10,00;1', '107;A;0;10,00;1');
   return Buffer.from(`${lines.join('\r\n')}\r\n`);
 }
@@ -60,4 +60,22 @@ test('import a seller file: preview, column mapping, check, progress bar and rep
   await result.getByRole('link', { name: /^Event 107: 40000 listings/ }).click();
   await expect(page).toHaveURL(/#\/events\/107/);
   expect(problems).toEqual([]);
+});
+
+test('cancel a running import from its progress bar: nothing is imported', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const page = await signedInPage(browser);
+  await page.goto('/#/import');
+  // A different file (more rows) than the first test, so it is not refused as a re-import.
+  await page.locator('#import-file').setInputFiles({ name: 'cancel-me.csv', mimeType: 'text/csv', buffer: sellerFile(ROWS * 2) });
+  await page.getByLabel('Section', { exact: true }).selectOption('Where');
+  await page.getByLabel('Quantity', { exact: true }).selectOption('How many');
+  await page.getByLabel('Price', { exact: true }).selectOption('Cost');
+  await page.getByRole('button', { name: 'Check the whole file' }).click();
+  await page.getByRole('button', { name: `Import ${ROWS * 2} rows` }).click({ timeout: 60_000 });
+  const progress = page.getByTestId('import-progress');
+  await progress.getByRole('button', { name: 'Cancel' }).click({ timeout: 60_000 });
+  const result = page.getByTestId('import-result');
+  await expect(result).toContainText('nothing was imported', { timeout: 120_000 });
+  await expect(page.getByTestId('batches').getByRole('row', { name: /cancel-me\.csv/ }).first()).toContainText('cancelled');
 });

@@ -94,6 +94,28 @@ describe('reports over the brief’s ten partner events, checked by hand', () =>
   it('only counts orders in the report currency', async () => {
     expect((await run(store, 'reportRevenue', { ...DAY, currency: 'CAD' })).total.orders).toBe(0);
   });
+
+  it('partner lines tied to a Marquee event count in the per-event report (from the rollups too)', async () => {
+    await run(store, 'ingestOrderEvents', {
+      channel: 'shop',
+      events: [
+        {
+          event_type: 'order.created',
+          event_id: 'linked-1',
+          created_at: '2026-12-10T18:30:00Z',
+          currency: 'USD',
+          financial_status: 'paid',
+          order_value: '25.00',
+          line_items: [{ id: 'seat-pack', quantity: '2', price: '12.50', marquee_event_id: 164 }],
+        },
+      ],
+    });
+    // UTC whole days: read from report_daily; Chicago: the same day read from the orders.
+    for (const range of [{ from: '2026-12-09', to: '2026-12-11', tz: 'UTC' }, DAY]) {
+      const ev = await run(store, 'reportEventSales', range);
+      expect(ev.items).toEqual([expect.objectContaining({ eventId: 164, sold: 2, revenueCents: 2500, averagePriceCents: 1250, soldNow: 0 })]);
+    }
+  });
 });
 
 describe('box-office and partner orders together', () => {
@@ -330,6 +352,19 @@ describe('rollups (whole UTC days) agree with the orders themselves', () => {
     { from: '2026-10-22', to: '2026-11-21', tz: 'Europe/London', source: 'partner' },
   ])('%o', async (input) => {
     await both(input);
+  });
+
+  it('folding in many small batches gives the same rollups as one', async () => {
+    const { foldRollups } = await import('../../electron/core/store/repos/reports-repo.js');
+    const snapshot = () => store.readerRaw.prepare(`SELECT * FROM report_daily ORDER BY dim, day, source, channel, currency, key, key2`).all();
+    await run(store, 'reportRevenue', { tz: 'UTC' });
+    const once = snapshot();
+    expect(once.length).toBeGreaterThan(100);
+    await store.writeSync((db) => db.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; UPDATE report_watermarks SET last_id = 0;`));
+    let batches = 0;
+    while (await store.writeSync((db) => foldRollups(db, 7))) batches++;
+    expect(batches).toBeGreaterThan(10);
+    expect(snapshot()).toEqual(once);
   });
 
   it('a change to an order already folded in rebuilds its day', async () => {

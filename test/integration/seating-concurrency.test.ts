@@ -101,3 +101,39 @@ describe('many clients fighting for the same seats', () => {
     expect(inv).toMatchObject({ capacity: QUOTA, reserved, remaining: QUOTA - reserved, sold: 0 });
   });
 });
+
+describe('live seat changes over Server-Sent Events', () => {
+  it('stream holds and releases of the event to an authenticated client, and refuse anonymous ones', async () => {
+    expect((await server.api(`/api/v1/events/${seatEvent}/live`, { noAuth: true })).status).toBe(401);
+    expect((await server.api('/api/v1/events/999999/live')).status).toBe(404);
+    const ac = new AbortController();
+    const res = await server.api(`/api/v1/events/${seatEvent}/live`, { signal: ac.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    await until(/event: ready/);
+    const seat = seatTickets[seatTickets.length - 1]!;
+    expect((await post(`/api/v1/events/${seatEvent}/holds`, { ticketIds: [seat], holder: 'sse-a' })).status).toBe(201);
+    await until(/"status":"held"/);
+    expect((await post(`/api/v1/events/${seatEvent}/holds/release`, { ticketIds: [seat], holder: 'sse-a' })).status).toBe(200);
+    await until(/"status":"available"/);
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.includes('event: seats'))
+      .map((block) => JSON.parse(block.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as { ticketIds: number[]; status: string; holder: string | null });
+    expect(events.map((e) => [e.status, e.ticketIds, e.holder])).toEqual([
+      ['held', [seat], 'sse-a'],
+      ['available', [seat], null],
+    ]);
+    ac.abort();
+  });
+});

@@ -85,7 +85,7 @@ async function checkInvariants(m: Model, r: Real): Promise<void> {
   expect(seats).toMatchObject({ capacity: SEATS, sold: count('sold'), held: count('held'), remaining: count('available') });
 }
 
-type Cmd = fc.AsyncCommand<Model, Real, true>;
+type Cmd = fc.AsyncCommand<Model, Real>;
 const always = () => true;
 
 class Hold implements Cmd {

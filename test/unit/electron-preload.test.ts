@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ipcChannel, operationNames, operations, type MarqueeClient } from '../../shared/operations/index.js';
-import { IDLE_LOCK_CHANNEL } from '../../electron/app/app-origin.js';
+import { IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL } from '../../electron/app/app-origin.js';
 import { createSenderCheck, registerIpcHandlers, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
 import {
   MarqueeError,
@@ -35,8 +35,8 @@ class FakeIpcRenderer implements IpcRendererLike {
     this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener]);
     return this;
   }
-  emit(channel: string) {
-    for (const l of this.listeners.get(channel) ?? []) l({});
+  emit(channel: string, ...args: unknown[]) {
+    for (const l of this.listeners.get(channel) ?? []) l({}, ...args);
   }
 }
 
@@ -52,7 +52,7 @@ describe('preload surface', () => {
     expect(sorted(Object.keys(marquee))).toEqual(sorted(Object.keys(operations)));
     for (const name of operationNames) expect(typeof marquee[name]).toBe('function');
     expect(Object.isFrozen(marquee)).toBe(true);
-    expect(sorted(Object.keys(bridge.exposed.marqueeEvents as object))).toEqual(['onIdleLock']);
+    expect(sorted(Object.keys(bridge.exposed.marqueeEvents as object))).toEqual(['onIdleLock', 'onSeatChange']);
     // Nothing that could reach ipcRenderer itself.
     const reachable = JSON.stringify(Object.keys(marquee)) + JSON.stringify(Object.keys(bridge.exposed.marqueeEvents as object));
     expect(reachable).not.toMatch(/ipc|invoke|send|require/i);
@@ -152,5 +152,22 @@ describe('marqueeEvents.onIdleLock', () => {
     ipc.emit('marquee-event:something-else');
     expect(fallbacks).toBe(0);
     expect(() => events.onIdleLock('not a function' as unknown as () => void)).toThrow(TypeError);
+  });
+});
+
+describe('marqueeEvents.onSeatChange', () => {
+  it('passes seat changes pushed from main to subscribers, drops malformed ones, and stops after unsubscribe', () => {
+    const ipc = new FakeIpcRenderer(async () => null);
+    const events = createMarqueeEvents(ipc, () => undefined);
+    const seen: unknown[] = [];
+    const off = events.onSeatChange((c) => seen.push(c));
+    const change = { eventId: 7, ticketIds: [1, 2], status: 'held', holder: 'kiosk', expiresAt: '2026-11-21T12:05:00.000Z' };
+    ipc.emit(SEAT_CHANGE_CHANNEL, change);
+    ipc.emit(SEAT_CHANGE_CHANNEL, { nonsense: true });
+    ipc.emit(SEAT_CHANGE_CHANNEL);
+    off();
+    ipc.emit(SEAT_CHANGE_CHANNEL, change);
+    expect(seen).toEqual([change]);
+    expect(() => events.onSeatChange('x' as unknown as () => void)).toThrow(TypeError);
   });
 });

@@ -3,8 +3,9 @@ import { foldRollups, rollupBehind, rollupState } from '../store/repos/reports-r
 
 /**
  * Brings the report rollups up to date before a report reads them. Usually a no-op (one indexed
- * read); after a burst of sales it folds the new orders in, 20,000 per write transaction so that
- * sales keep flowing between batches (the first report over an old database catches up this way).
+ * read); after a burst of sales it folds the new orders in, 5,000 per write transaction (tens of
+ * milliseconds), so sales keep flowing between batches. The first report over a database that
+ * already holds many orders catches up this way too (about 20 s for 1,000,000 orders).
  */
 export async function ensureRollups(store: Store): Promise<void> {
   if (!rollupBehind(rollupState(store.readerRaw))) return;

@@ -58,13 +58,14 @@ export async function callerForToken(db: Trx, token: string, terminal: string | 
   return caller ? { kind: 'ok', caller } : { kind: 'revoked' };
 }
 
-const throttles = new WeakMap<Store, LoginThrottle>();
+// Keyed by the writer connection: handlers see a per-call view of the store (auth/audit.ts), not the store itself.
+const throttles = new WeakMap<object, LoginThrottle>();
 /** One sign-in throttle per store (i.e. per box office process); tests install their own clock. */
 export function loginThrottle(store: Store, make?: () => LoginThrottle): LoginThrottle {
-  let t = throttles.get(store);
+  let t = throttles.get(store.writerRaw);
   if (!t || make) {
     t = make?.() ?? new LoginThrottle();
-    throttles.set(store, t);
+    throttles.set(store.writerRaw, t);
   }
   return t;
 }

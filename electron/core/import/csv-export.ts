@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { AppError } from '../../../shared/errors.js';
 import { formatCents } from '../../../shared/money.js';
 import { toUtcIso } from '../../../shared/time.js';
 import type { Store } from '../store/database.js';
@@ -25,21 +26,45 @@ const isDate = (s?: string) => s !== undefined && s.length === 10;
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Builds the CSV a few thousand rows at a time so a large export does not hold the event loop. */
-async function buildCsv(header: string[], rows: Iterable<unknown[]>): Promise<{ csv: string; rows: number }> {
-  const parts = [Papa.unparse({ fields: header, data: [] }, { newline: '\r\n' })];
-  let chunk: unknown[][] = [];
-  let n = 0;
-  for (const r of rows) {
-    chunk.push(r);
-    n++;
-    if (chunk.length === 5000) {
-      parts.push(Papa.unparse(chunk.map((c) => c.map(safeCell)), { newline: '\r\n' }));
-      chunk = [];
-      await yieldToLoop();
-    }
+/** An export returns one string, so it is capped; past this, filter by event or date range. */
+export const MAX_EXPORT_ROWS = 250_000;
+const PAGE = 5000;
+
+type Row = Record<string, string | number | null>;
+
+/**
+ * Builds the CSV a page at a time (keyset on `key`), so a large export neither loads every row at
+ * once nor holds the event loop; refuses exports above MAX_EXPORT_ROWS before building anything.
+ */
+async function buildCsv(
+  store: Store,
+  q: { from: string; where: string[]; args: unknown[]; key: string },
+  header: string[],
+  toCells: (r: Row) => unknown[],
+  select: string,
+): Promise<{ csv: string; rows: number }> {
+  const whereSql = q.where.length ? `WHERE ${q.where.join(' AND ')}` : '';
+  const total = store.readerRaw.prepare(`SELECT count(*) FROM ${q.from} ${whereSql}`).pluck().get(...q.args) as number;
+  if (total > MAX_EXPORT_ROWS) {
+    throw new AppError('VALIDATION_FAILED', `That export has ${total} rows, more than ${MAX_EXPORT_ROWS}: choose an event or a shorter date range`, {
+      rows: total,
+      max: MAX_EXPORT_ROWS,
+    });
   }
-  if (chunk.length > 0) parts.push(Papa.unparse(chunk.map((c) => c.map(safeCell)), { newline: '\r\n' }));
+  const page = store.readerRaw.prepare(
+    `SELECT ${select}, ${q.key} AS k FROM ${q.from} ${q.where.length ? `${whereSql} AND` : 'WHERE'} ${q.key} > ? ORDER BY ${q.key} LIMIT ${PAGE}`,
+  );
+  const parts = [Papa.unparse({ fields: header, data: [] }, { newline: '\r\n' })];
+  let after = 0;
+  let n = 0;
+  for (;;) {
+    const rows = page.all(...q.args, after) as Row[];
+    if (rows.length === 0) break;
+    parts.push(Papa.unparse(rows.map((r) => toCells(r).map(safeCell)), { newline: '\r\n' }));
+    n += rows.length;
+    after = rows[rows.length - 1]!.k as number;
+    await yieldToLoop();
+  }
   return { csv: `${parts.join('\r\n')}\r\n`, rows: n };
 }
 
@@ -50,6 +75,10 @@ export interface TicketExport {
   status: 'available' | 'held' | 'sold' | 'void' | 'all';
 }
 
+const suffix = (q: { eventId?: number; from?: string; to?: string }) =>
+  `${q.eventId !== undefined ? `event-${q.eventId}` : 'all'}${q.from ? `-from-${q.from.slice(0, 10)}` : ''}${q.to ? `-to-${q.to.slice(0, 10)}` : ''}`;
+
+/** Tickets in ticket-id order (listings stay together), per event or event date range. */
 export async function exportTicketsCsv(store: Store, q: TicketExport): Promise<{ csv: string; rows: number; fileName: string }> {
   const where: string[] = [];
   const args: unknown[] = [];
@@ -69,26 +98,23 @@ export async function exportTicketsCsv(store: Store, q: TicketExport): Promise<{
     where.push(isDate(q.to) ? 'e.local_date <= ?' : 'e.starts_at_utc <= ?');
     args.push(isDate(q.to) ? q.to : toUtcIso(q.to));
   }
-  const stmt = store.readerRaw.prepare(
-    `SELECT t.id, t.listing_id, t.event_id, e.name AS event_name, e.starts_at, v.name AS venue, t.section, t.row, t.seat,
-            t.price_cents, t.currency, t.status, t.seller_id, s.name AS seller_name, l.import_batch_id, l.source_line
-     FROM tickets t JOIN events e ON e.id = t.event_id JOIN venues v ON v.id = e.venue_id
-     JOIN sellers s ON s.id = t.seller_id JOIN listings l ON l.id = t.listing_id
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.starts_at_utc, t.event_id, t.id`,
-  );
-  type R = Record<string, string | number | null>;
-  const rows = (function* () {
-    for (const r of stmt.all(...args) as R[]) {
-      yield [r.id, r.listing_id, r.event_id, r.event_name, r.starts_at, r.venue, r.section, r.row, r.seat, formatCents(r.price_cents as number), r.currency, r.status, r.seller_id, r.seller_name, r.import_batch_id, r.source_line];
-    }
-  })();
   const out = await buildCsv(
+    store,
+    {
+      from: 'tickets t JOIN events e ON e.id = t.event_id JOIN venues v ON v.id = e.venue_id JOIN sellers s ON s.id = t.seller_id JOIN listings l ON l.id = t.listing_id',
+      where,
+      args,
+      key: 't.id',
+    },
     ['ticketId', 'listingId', 'eventId', 'eventName', 'startsAt', 'venue', 'section', 'row', 'seat', 'price', 'currency', 'status', 'sellerId', 'sellerName', 'importBatchId', 'sourceLine'],
-    rows,
+    (r) => [r.id, r.listing_id, r.event_id, r.event_name, r.starts_at, r.venue, r.section, r.row, r.seat, formatCents(r.price_cents as number), r.currency, r.status, r.seller_id, r.seller_name, r.import_batch_id, r.source_line],
+    `t.id, t.listing_id, t.event_id, e.name AS event_name, e.starts_at, v.name AS venue, t.section, t.row, t.seat,
+     t.price_cents, t.currency, t.status, t.seller_id, s.name AS seller_name, l.import_batch_id, l.source_line`,
   );
-  return { ...out, fileName: `tickets-${q.eventId !== undefined ? `event-${q.eventId}` : 'all'}${q.from ? `-from-${q.from.slice(0, 10)}` : ''}${q.to ? `-to-${q.to.slice(0, 10)}` : ''}.csv` };
+  return { ...out, fileName: `tickets-${suffix(q)}.csv` };
 }
 
+/** Order lines in the order they were sold, per event or order date range (a date is a whole UTC day). */
 export async function exportOrdersCsv(store: Store, q: { eventId?: number; from?: string; to?: string }): Promise<{ csv: string; rows: number; fileName: string }> {
   const where: string[] = [];
   const args: unknown[] = [];
@@ -104,24 +130,20 @@ export async function exportOrdersCsv(store: Store, q: { eventId?: number; from?
     where.push(isDate(q.to) ? 'o.created_at < ?' : 'o.created_at <= ?');
     args.push(isDate(q.to) ? `${nextDay(q.to)}T00:00:00.000Z` : toUtcIso(q.to));
   }
-  const stmt = store.readerRaw.prepare(
-    `SELECT o.code, o.created_at, o.channel, o.status, c.name AS customer_name, c.email AS customer_email, i.ticket_id,
-            t.event_id, e.name AS event_name, e.starts_at, t.section, t.row, t.seat, i.price_cents, o.currency, i.voided_at
-     FROM order_items i JOIN orders o ON o.id = i.order_id JOIN tickets t ON t.id = i.ticket_id JOIN events e ON e.id = t.event_id
-     LEFT JOIN customers c ON c.id = o.customer_id
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.created_at, o.id, i.id`,
-  );
-  type R = Record<string, string | number | null>;
-  const rows = (function* () {
-    for (const r of stmt.all(...args) as R[]) {
-      yield [r.code, r.created_at, r.channel, r.status, r.customer_name, r.customer_email, r.ticket_id, r.event_id, r.event_name, r.starts_at, r.section, r.row, r.seat, formatCents(r.price_cents as number), r.currency, r.voided_at];
-    }
-  })();
   const out = await buildCsv(
+    store,
+    {
+      from: 'order_items i JOIN orders o ON o.id = i.order_id JOIN tickets t ON t.id = i.ticket_id JOIN events e ON e.id = t.event_id LEFT JOIN customers c ON c.id = o.customer_id',
+      where,
+      args,
+      key: 'i.id',
+    },
     ['orderCode', 'orderedAt', 'channel', 'status', 'customerName', 'customerEmail', 'ticketId', 'eventId', 'eventName', 'startsAt', 'section', 'row', 'seat', 'price', 'currency', 'voidedAt'],
-    rows,
+    (r) => [r.code, r.created_at, r.channel, r.status, r.customer_name, r.customer_email, r.ticket_id, r.event_id, r.event_name, r.starts_at, r.section, r.row, r.seat, formatCents(r.price_cents as number), r.currency, r.voided_at],
+    `o.code, o.created_at, o.channel, o.status, c.name AS customer_name, c.email AS customer_email, i.ticket_id,
+     t.event_id, e.name AS event_name, e.starts_at, t.section, t.row, t.seat, i.price_cents, o.currency, i.voided_at`,
   );
-  return { ...out, fileName: `orders-${q.eventId !== undefined ? `event-${q.eventId}` : 'all'}${q.from ? `-from-${q.from.slice(0, 10)}` : ''}${q.to ? `-to-${q.to.slice(0, 10)}` : ''}.csv` };
+  return { ...out, fileName: `orders-${suffix(q)}.csv` };
 }
 
 /** The rejected rows of a batch as CSV: line, problems, then the row's cells as they were. */

@@ -2,6 +2,7 @@ import catalog from '../../../data/demo-catalog.json' with { type: 'json' };
 import { localToOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js';
 import { seedDemoOrders } from '../analytics/demo-orders.js';
 import { importListings } from '../import/csv-import.js';
+import { seedSeatingDemo } from './seating-demo.js';
 import type { Store } from '../store/database.js';
 import { insertEvent } from '../store/repos/events-repo.js';
 import { insertSeller } from '../store/repos/sellers-repo.js';
@@ -142,6 +143,7 @@ export async function seedDemoData(store: Store, now = new Date()): Promise<Seed
     }
   });
   await seedDemoOrders(store, now); // sales for the dashboard (issue 7)
+  await seedSeatingDemo(store, now); // seat maps and general admission (issue 4)
   return { venues: catalog.venues.length, events: events.length, listings, tickets };
 }
 

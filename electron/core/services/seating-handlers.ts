@@ -13,6 +13,7 @@ import type { Handler } from './handlers.js';
 type SeatingOp =
   | 'createSeatingChart'
   | 'listSeatingCharts'
+  | 'listSeatedEvents'
   | 'assignSeatingChart'
   | 'getSeatMap'
   | 'bestSeats'
@@ -95,6 +96,19 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
       .map((c) => chartSummary(c, repo.chartSeats(db, c.id)));
     return { items };
   },
+
+  listSeatedEvents: async (ctx) => ({
+    items: repo.seatedEvents(ctx.store.readerRaw).map((e) => ({
+      eventId: e.event_id,
+      name: e.name,
+      startsAt: e.starts_at,
+      venueName: e.venue_name,
+      timezone: e.timezone,
+      chartId: e.chart_id,
+      chartName: e.chart_name,
+      seatCount: e.seat_count,
+    })),
+  }),
 
   assignSeatingChart: async (ctx, a) => {
     const ticketsCreated = await ctx.store.writeSync((db) =>

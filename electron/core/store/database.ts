@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Transaction } from 'kysely';
 import { GroupCommitter, type CommitInfo, type GroupCommitOptions, type GroupItem } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
+import { cachingDatabase } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type DB = Kysely<Database>;
@@ -49,8 +50,8 @@ export class Store {
     configure(this.writerRaw, options.synchronous ?? 'FULL', memory, 'writer');
     this.readerRaw = memory ? this.writerRaw : new SQLite(options.file);
     if (!memory) configure(this.readerRaw, 'NORMAL', false, 'reader');
-    this.writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.writerRaw }) });
-    this.reader = memory ? this.writer : new Kysely<Database>({ dialect: new SqliteDialect({ database: this.readerRaw }) });
+    this.writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(this.writerRaw) }) });
+    this.reader = memory ? this.writer : new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(this.readerRaw) }) });
     this.requiredSynchronous = SYNCHRONOUS_LEVEL[options.synchronous ?? 'FULL'];
     this.synchronousStmt = this.writerRaw.prepare('PRAGMA synchronous').pluck();
     this.group = new GroupCommitter(this.writerRaw, (flush) => this.exclusive(flush), {

@@ -59,7 +59,7 @@ export function DashboardScreen() {
   };
 
   const total = revenue.data?.total;
-  const regionRows = (regions.data?.items ?? []).slice(0, 12).map((r) => ({ name: r.region ?? r.country ?? 'Unknown', cents: r.revenueCents }));
+  const regionRows = (regions.data?.items ?? []).slice(0, 12).map((r) => ({ name: r.region ?? r.country ?? 'No address', cents: r.revenueCents }));
   const referralRows = (referrals.data?.items ?? []).map((r) => ({ name: r.referral ?? 'none', cents: r.revenueCents, orders: r.orders }));
 
   return (

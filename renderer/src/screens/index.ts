@@ -5,6 +5,10 @@ import { OrdersScreen } from './orders-screen.js';
 import { SellScreen } from './sell-screen.js';
 import { SellersScreen } from './sellers-screen.js';
 import type { ScreenDef } from './types.js';
+import { AuditScreen } from './audit-screen.js';
+import { TokensScreen } from './tokens-screen.js';
+import { UsersScreen } from './users-screen.js';
+import { SeatMapScreen } from './seat-map-screen.js';
 
 export type { ScreenDef } from './types.js';
 
@@ -14,10 +18,14 @@ export type { ScreenDef } from './types.js';
  * The first entry is the home screen.
  */
 export const screens: ScreenDef[] = [
-  { id: 'events', label: 'Events', element: EventsScreen, shortcut: 'Alt+1' },
-  { id: 'sell', label: 'Sell', element: SellScreen, shortcut: 'Alt+2' },
-  { id: 'orders', label: 'Orders', element: OrdersScreen, shortcut: 'Alt+3' },
-  { id: 'sellers', label: 'Sellers', element: SellersScreen, shortcut: 'Alt+4' },
-  { id: 'import', label: 'Import', element: ImportScreen, shortcut: 'Alt+5' },
-  { id: 'dashboard', label: 'Dashboard', element: DashboardScreen, shortcut: 'Alt+6' },
+  { id: 'events', label: 'Events', element: EventsScreen, shortcut: 'Alt+1', permission: 'read' },
+  { id: 'sell', label: 'Sell', element: SellScreen, shortcut: 'Alt+2', permission: 'sell' },
+  { id: 'orders', label: 'Orders', element: OrdersScreen, shortcut: 'Alt+3', permission: 'orders' },
+  { id: 'sellers', label: 'Sellers', element: SellersScreen, shortcut: 'Alt+4', permission: 'read' },
+  { id: 'import', label: 'Import', element: ImportScreen, shortcut: 'Alt+5', permission: 'import' },
+  { id: 'dashboard', label: 'Dashboard', element: DashboardScreen, shortcut: 'Alt+6', permission: 'manage-events' },
+  { id: 'users', label: 'Users', element: UsersScreen, permission: 'admin' },
+  { id: 'audit', label: 'Audit log', element: AuditScreen, permission: 'admin' },
+  { id: 'settings', label: 'Settings', element: TokensScreen, permission: 'account' },
+  { id: 'seats', label: 'Seat maps', element: SeatMapScreen, permission: 'sell' },
 ];

@@ -97,6 +97,15 @@ const statements = [
   ) WITHOUT ROWID, STRICT`,
   // Per-event totals over all time (sell-through) read only the rows of the events asked for.
   `CREATE INDEX report_daily_by_key ON report_daily (dim, key)`,
+  // All-time spend per customer: an upper bound of any range's spend, so top customers over a long
+  // range can stop early (see reports-repo topCustomers).
+  `CREATE TABLE report_customer_totals (
+    customer_id INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    cents INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, currency)
+  ) WITHOUT ROWID, STRICT`,
+  `CREATE INDEX report_customer_totals_by_cents ON report_customer_totals (currency, cents)`,
   `CREATE TABLE report_watermarks (
     source TEXT PRIMARY KEY CHECK (source IN ('box','partner')),
     last_id INTEGER NOT NULL
@@ -141,6 +150,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       `DROP TRIGGER ${t}_report_dirty_delete`,
     ]),
     'DROP TABLE report_dirty_days',
+    'DROP TABLE report_customer_totals',
     'DROP TABLE report_watermarks',
     'DROP TABLE report_daily',
     'DROP TABLE report_hourly',

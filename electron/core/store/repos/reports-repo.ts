@@ -176,35 +176,108 @@ export interface CustomerTotal {
 }
 
 /** Box-office and partner orders meet in the one customers table (partner buyers are matched by email). */
-export function topCustomers(db: SQLite.Database, f: SalesFilter, limit: number): CustomerTotal[] {
-  const parts: string[] = [];
-  const args: unknown[] = [];
-  // A short range reads its orders by time; a long one walks the customer index (no sorting).
-  // SQLite's estimate gets this wrong for short ranges, so the share of the time span decides.
-  const narrow = (table: string, col: string) => {
-    const span = stmt(db, `SELECT min(${col}) AS lo, max(${col}) AS hi FROM ${table}`).get() as { lo: string | null; hi: string | null };
-    if (!span.lo || !span.hi) return false;
-    const whole = Date.parse(span.hi) - Date.parse(span.lo);
-    const part = Math.min(Date.parse(f.toUtc), Date.parse(span.hi)) - Math.max(Date.parse(f.fromUtc), Date.parse(span.lo));
-    return whole > 0 && part / whole < 0.3;
+/** How much of the orders' time span a range covers (0..1); an empty table counts as 1. */
+function spanShare(db: SQLite.Database, table: string, col: string, f: SalesFilter): number {
+  const span = stmt(db, `SELECT min(${col}) AS lo, max(${col}) AS hi FROM ${table}`).get() as { lo: string | null; hi: string | null };
+  if (!span.lo || !span.hi) return 1;
+  const whole = Date.parse(span.hi) - Date.parse(span.lo);
+  const part = Math.min(Date.parse(f.toUtc), Date.parse(span.hi)) - Math.max(Date.parse(f.fromUtc), Date.parse(span.lo));
+  return whole > 0 ? Math.max(0, part) / whole : 1;
+}
+
+type Grouped = { id: number; n: number; cents: number };
+
+/** Per-customer totals in the range, for the customers in `ids` only (index seeks). */
+function customerTotalsFor(db: SQLite.Database, f: SalesFilter, ids: number[]): Map<number, Grouped> {
+  const out = new Map<number, Grouped>();
+  const list = ids.map(() => '?').join(',');
+  const add = (rows: Grouped[]) => {
+    for (const r of rows) {
+      const prior = out.get(r.id);
+      if (prior) {
+        prior.n += r.n;
+        prior.cents += r.cents;
+      } else out.set(r.id, { ...r });
+    }
   };
   if (f.boxOfficeChannels !== null) {
     const w = boxWhere(f);
-    const by = narrow('orders', 'created_at') ? 'INDEXED BY orders_by_created' : 'INDEXED BY orders_by_customer_report';
-    parts.push(`SELECT o.customer_id AS id, count(*) AS n, sum(o.total_cents) AS cents FROM orders o ${by} WHERE o.customer_id IS NOT NULL AND ${w.sql} GROUP BY o.customer_id`);
-    args.push(...w.args);
+    add(all<Grouped>(db, `SELECT o.customer_id AS id, count(*) AS n, sum(o.total_cents) AS cents FROM orders o INDEXED BY orders_by_customer_report
+      WHERE o.customer_id IN (${list}) AND ${w.sql} GROUP BY o.customer_id`, [...ids, ...w.args]));
   }
   if (f.partnerChannels !== null) {
     const w = partnerWhere(f);
-    const by = narrow('partner_orders', 'occurred_at') ? 'INDEXED BY partner_orders_report' : 'INDEXED BY partner_orders_by_customer_report';
-    parts.push(`SELECT p.customer_id AS id, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p ${by} WHERE p.customer_id IS NOT NULL AND ${w.sql} GROUP BY p.customer_id`);
-    args.push(...w.args);
+    add(all<Grouped>(db, `SELECT p.customer_id AS id, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p INDEXED BY partner_orders_by_customer_report
+      WHERE p.customer_id IN (${list}) AND ${w.sql} GROUP BY p.customer_id`, [...ids, ...w.args]));
   }
-  if (parts.length === 0) return [];
-  const grouped = parts.length === 1 ? parts[0]! : `SELECT id, sum(n) AS n, sum(cents) AS cents FROM (${parts.join(' UNION ALL ')}) GROUP BY id`;
-  const sql = `SELECT t.id AS customerId, c.name, c.email, t.n, t.cents FROM (${grouped} ORDER BY cents DESC, id ASC LIMIT ?) t
-    JOIN customers c ON c.id = t.id ORDER BY t.cents DESC, t.id ASC`;
-  return all<CustomerTotal>(db, sql, [...args, limit]);
+  return out;
+}
+
+const byCentsThenId = (a: Grouped, b: Grouped) => b.cents - a.cents || a.id - b.id;
+
+/**
+ * Long ranges: customers are visited in order of their all-time spend (report_customer_totals, an
+ * upper bound of any range's spend) and totalled for the range by index seeks, until no customer
+ * left could still enter the top N. Exact, and it usually stops after a few hundred customers.
+ */
+function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number): Grouped[] {
+  const top: Grouped[] = [];
+  const candidates = stmt(db, `SELECT customer_id AS id, cents FROM report_customer_totals WHERE currency = ? ORDER BY cents DESC`).raw(true).iterate(f.currency) as IterableIterator<[number, number]>;
+  let chunk = 64;
+  let batch: number[] = [];
+  let bound = Infinity;
+  const flushBatch = () => {
+    // Padding keeps the number of distinct statements small (one per chunk size).
+    const ids = [...batch, ...Array<number>(chunk - batch.length).fill(-1)];
+    for (const g of customerTotalsFor(db, f, ids).values()) top.push(g);
+    top.sort(byCentsThenId);
+    top.length = Math.min(top.length, limit);
+    batch = [];
+    chunk = Math.min(chunk * 2, 1024);
+  };
+  const rows: [number, number][] = [];
+  for (const row of candidates) rows.push(row);
+  for (const [id, cents] of rows) {
+    if (batch.length === 0) {
+      bound = cents;
+      // Nobody from here on can spend more than `cents` in the range.
+      if (top.length === limit && top[limit - 1]!.cents > bound) break;
+    }
+    batch.push(id);
+    if (batch.length === chunk) flushBatch();
+  }
+  if (batch.length > 0 && !(top.length === limit && top[limit - 1]!.cents > bound)) flushBatch();
+  return top.filter((t) => t.cents > 0 || t.n > 0);
+}
+
+/** Box-office and partner orders meet in the one customers table (partner buyers are matched by email). */
+export function topCustomers(db: SQLite.Database, f: SalesFilter, limit: number): CustomerTotal[] {
+  let top: Grouped[];
+  const longRange = Math.max(f.boxOfficeChannels !== null ? spanShare(db, 'orders', 'created_at', f) : 0, f.partnerChannels !== null ? spanShare(db, 'partner_orders', 'occurred_at', f) : 0) >= 0.3;
+  if (longRange && !f.rawOnly) top = topCustomersPruned(db, f, limit);
+  else {
+    // A short range reads its orders by time (SQLite's own estimate picks the customer index here, wrongly).
+    const parts: string[] = [];
+    const args: unknown[] = [];
+    if (f.boxOfficeChannels !== null) {
+      const w = boxWhere(f);
+      parts.push(`SELECT o.customer_id AS id, count(*) AS n, sum(o.total_cents) AS cents FROM orders o INDEXED BY orders_by_created WHERE o.customer_id IS NOT NULL AND ${w.sql} GROUP BY o.customer_id`);
+      args.push(...w.args);
+    }
+    if (f.partnerChannels !== null) {
+      const w = partnerWhere(f);
+      parts.push(`SELECT p.customer_id AS id, count(*) AS n, sum(p.total_cents) AS cents FROM partner_orders p INDEXED BY partner_orders_report WHERE p.customer_id IS NOT NULL AND ${w.sql} GROUP BY p.customer_id`);
+      args.push(...w.args);
+    }
+    if (parts.length === 0) return [];
+    const grouped = parts.length === 1 ? parts[0]! : `SELECT id, sum(n) AS n, sum(cents) AS cents FROM (${parts.join(' UNION ALL ')}) GROUP BY id`;
+    top = all<Grouped>(db, `${grouped} ORDER BY cents DESC, id ASC LIMIT ?`, [...args, limit]);
+  }
+  if (top.length === 0) return [];
+  const people = new Map(
+    all<{ id: number; name: string | null; email: string | null }>(db, `SELECT id, name, email FROM customers WHERE id IN (${top.map(() => '?').join(',')})`, top.map((t) => t.id)).map((c) => [c.id, c]),
+  );
+  return top.map((t) => ({ customerId: t.id, name: people.get(t.id)?.name ?? null, email: people.get(t.id)?.email ?? null, n: t.n, cents: t.cents }));
 }
 
 export interface PlaceTotal {
@@ -389,7 +462,7 @@ export function shiftTotals(db: SQLite.Database, f: SalesFilter): ShiftTotal[] {
 
 // --- folding orders into the rollups -----------------------------------------------------------
 
-type Acc = { daily: Map<string, number[]>; hourly: Map<string, number[]> };
+type Acc = { daily: Map<string, number[]>; hourly: Map<string, number[]>; customers: Map<string, number> };
 const SEP = '\u0001';
 
 function addDaily(acc: Acc, dim: string, at: string, source: string, channel: string, currency: string, key: string | number | null, key2: string | null, v: number[]) {
@@ -408,18 +481,25 @@ function addHourly(acc: Acc, at: string, source: string, channel: string, curren
   } else acc.hourly.set(k, [1, cents]);
 }
 
+function addCustomer(acc: Acc, customerId: number | null, currency: string, cents: number) {
+  if (customerId === null) return;
+  const k = `${customerId}${SEP}${currency}`;
+  acc.customers.set(k, (acc.customers.get(k) ?? 0) + cents);
+}
+
 type Row = (string | number | null)[];
 const rows = (db: SQLite.Database, sql: string, args: unknown[]) => stmt(db, sql).raw(true).iterate(...args) as IterableIterator<Row>;
 
 function aggregateBox(db: SQLite.Database, cond: string, args: unknown[], acc: Acc) {
   const base = `FROM orders o`;
-  for (const [, at, channel, currency, total, referral, region, country] of rows(
+  for (const [customerId, at, channel, currency, total, referral, region, country] of rows(
     db,
-    `SELECT o.id, o.created_at, o.channel, o.currency, o.total_cents, o.referral, c.region, c.country ${base}
+    `SELECT o.customer_id, o.created_at, o.channel, o.currency, o.total_cents, o.referral, c.region, c.country ${base}
      LEFT JOIN customers c ON c.id = o.customer_id WHERE o.status = 'completed' AND ${cond}`,
     args,
-  ) as IterableIterator<[number, string, string, string, number, string | null, string | null, string | null]>) {
+  ) as IterableIterator<[number | null, string, string, string, number, string | null, string | null, string | null]>) {
     addHourly(acc, at, 'box', channel, currency, total);
+    addCustomer(acc, customerId, currency, total);
     addDaily(acc, 'referral', at, 'box', channel, currency, referral, null, [1, 0, total, 0, 0]);
     addDaily(acc, 'region', at, 'box', channel, currency, region, country, [1, 0, total, 0, 0]);
   }
@@ -447,14 +527,15 @@ function aggregateBox(db: SQLite.Database, cond: string, args: unknown[], acc: A
 }
 
 function aggregatePartner(db: SQLite.Database, cond: string, args: unknown[], acc: Acc) {
-  for (const [at, channel, currency, total, itemCount, referral, bRegion, bCountry, sRegion, sCountry, tender, clerk] of rows(
+  for (const [at, channel, currency, total, itemCount, customerId, referral, bRegion, bCountry, sRegion, sCountry, tender, clerk] of rows(
     db,
-    `SELECT p.occurred_at, p.channel, p.currency, p.total_cents, p.item_count, p.referral, p.billing_region, p.billing_country,
+    `SELECT p.occurred_at, p.channel, p.currency, p.total_cents, p.item_count, p.customer_id, p.referral, p.billing_region, p.billing_country,
        p.shipping_region, p.shipping_country, p.tender, p.clerk
      FROM partner_orders p WHERE p.counted = 1 AND ${cond}`,
     args,
-  ) as IterableIterator<[string, string, string, number, number, ...(string | null)[]]>) {
+  ) as IterableIterator<[string, string, string, number, number, number | null, ...(string | null)[]]>) {
     addHourly(acc, at, 'partner', channel, currency, total);
+    addCustomer(acc, customerId, currency, total);
     addDaily(acc, 'referral', at, 'partner', channel, currency, referral ?? null, null, [1, 0, total, 0, 0]);
     addDaily(acc, 'region:billing', at, 'partner', channel, currency, bRegion ?? null, bCountry ?? null, [1, 0, total, 0, 0]);
     addDaily(acc, 'region:shipping', at, 'partner', channel, currency, sRegion ?? null, sCountry ?? null, [1, 0, total, 0, 0]);
@@ -487,6 +568,37 @@ function flush(db: SQLite.Database, acc: Acc) {
      ON CONFLICT (hour, source, channel, currency) DO UPDATE SET orders = orders + excluded.orders, cents = cents + excluded.cents`,
   );
   for (const [k, v] of acc.hourly) hourly.run(...k.split(SEP), ...v);
+  const customers = stmt(
+    db,
+    `INSERT INTO report_customer_totals (customer_id, currency, cents) VALUES (?, ?, ?)
+     ON CONFLICT (customer_id, currency) DO UPDATE SET cents = cents + excluded.cents`,
+  );
+  for (const [k, cents] of acc.customers) {
+    const [id, currency] = k.split(SEP);
+    customers.run(Number(id), currency, cents);
+  }
+}
+
+/** Exact all-time totals again for the customers of a rebuilt day (folded orders only). */
+function recomputeCustomers(db: SQLite.Database, day: string, next: string, s: RollupState) {
+  const ids = stmt(
+    db,
+    `SELECT customer_id FROM orders WHERE created_at >= ? AND created_at < ? AND id <= ? AND customer_id IS NOT NULL
+     UNION SELECT customer_id FROM partner_orders WHERE occurred_at >= ? AND occurred_at < ? AND id <= ? AND customer_id IS NOT NULL`,
+  )
+    .pluck()
+    .all(day, next, s.box, day, next, s.partner) as number[];
+  for (const id of ids) {
+    stmt(db, `DELETE FROM report_customer_totals WHERE customer_id = ?`).run(id);
+    stmt(
+      db,
+      `INSERT INTO report_customer_totals (customer_id, currency, cents)
+       SELECT ?, currency, sum(cents) FROM (
+         SELECT currency, total_cents AS cents FROM orders WHERE customer_id = ? AND status = 'completed' AND id <= ?
+         UNION ALL SELECT currency, total_cents FROM partner_orders WHERE customer_id = ? AND counted = 1 AND id <= ?
+       ) GROUP BY currency`,
+    ).run(id, id, s.box, id, s.partner);
+  }
 }
 
 export interface RollupState {
@@ -515,15 +627,20 @@ export const rollupBehind = (s: RollupState) => s.dirtyDays > 0 || s.box < s.max
  * Dirty days are rebuilt from the orders already folded (id ≤ watermark); then up to `batch`
  * new orders of each source are folded in and the watermarks move.
  */
-export function foldRollups(db: SQLite.Database, batch = 20_000): boolean {
+export function foldRollups(db: SQLite.Database, batch = 5_000): boolean {
   const s = rollupState(db);
-  const acc: Acc = { daily: new Map(), hourly: new Map() };
+  const acc: Acc = { daily: new Map(), hourly: new Map(), customers: new Map() };
   for (const day of stmt(db, `SELECT day FROM report_dirty_days`).pluck().all() as string[]) {
     const next = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
     stmt(db, `DELETE FROM report_daily WHERE day = ?`).run(day);
     stmt(db, `DELETE FROM report_hourly WHERE hour > ? AND hour < ?`).run(day, `${day}U`);
-    aggregateBox(db, `o.created_at >= ? AND o.created_at < ? AND o.id <= ?`, [day, next, s.box], acc);
-    aggregatePartner(db, `p.occurred_at >= ? AND p.occurred_at < ? AND p.id <= ?`, [day, next, s.partner], acc);
+    const dayAcc: Acc = { daily: new Map(), hourly: new Map(), customers: new Map() };
+    aggregateBox(db, `o.created_at >= ? AND o.created_at < ? AND o.id <= ?`, [day, next, s.box], dayAcc);
+    aggregatePartner(db, `p.occurred_at >= ? AND p.occurred_at < ? AND p.id <= ?`, [day, next, s.partner], dayAcc);
+    // Customer totals are all-time, not per day: recompute those of the day's customers instead.
+    dayAcc.customers.clear();
+    flush(db, dayAcc);
+    recomputeCustomers(db, day, next, s);
     stmt(db, `DELETE FROM report_dirty_days WHERE day = ?`).run(day);
   }
   const boxTo = Math.min(s.maxBox, s.box + batch);

@@ -19,9 +19,14 @@ function prepare(db: SQLite.Database) {
     insertChart: db.prepare<[number | null, string, string, number, number, number, string]>(
       'INSERT INTO seating_charts (venue_id, name, description_json, seat_count, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertSeat: db.prepare(
+    insertSeat: db.prepare<[number, string, string, string, number, number, number, number, string, number, number, number]>(
       `INSERT INTO chart_seats (chart_id, section, row, seat, row_order, seat_order, x, y, zone, accessible, obstructed, aisle)
-       VALUES (@chart_id, @section, @row, @seat, @row_order, @seat_order, @x, @y, @zone, @accessible, @obstructed, @aisle)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    seatedEvents: db.prepare<[], { event_id: number; name: string; starts_at: string; venue_name: string; timezone: string; chart_id: number; chart_name: string; seat_count: number }>(
+      `SELECT e.id AS event_id, e.name, e.starts_at, v.name AS venue_name, v.timezone, c.id AS chart_id, c.name AS chart_name, c.seat_count
+         FROM events e JOIN seating_charts c ON c.id = e.seating_chart_id JOIN venues v ON v.id = e.venue_id
+        ORDER BY e.starts_at_utc, e.id`,
     ),
     chart: db.prepare<[number], ChartRow>('SELECT * FROM seating_charts WHERE id = ?'),
     charts: db.prepare<[], ChartRow>('SELECT * FROM seating_charts ORDER BY id'),
@@ -35,9 +40,11 @@ function prepare(db: SQLite.Database) {
       `INSERT INTO listings (event_id, seller_id, section, row, seats_json, quantity, price_cents, currency, source, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ui', ?)`,
     ),
-    insertTicket: db.prepare<[number, number, number, string, string, string, number, string, string, number]>(
+    // One ticket per seat of a (section, row, zone) group, copied inside SQLite.
+    insertRowTickets: db.prepare<[number, number, number, number, string, string, number, string, string, string]>(
       `INSERT INTO tickets (listing_id, event_id, seller_id, section, row, seat, price_cents, currency, updated_at, chart_seat_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       SELECT ?, ?, ?, section, row, seat, ?, ?, ?, id FROM chart_seats
+        WHERE chart_id = ? AND section = ? AND row = ? AND zone = ? ORDER BY seat_order`,
     ),
     seatMap: db.prepare<[number, number], SeatMapRow>(
       `SELECT cs.id AS seat_id, cs.section, cs.row, cs.seat, cs.x, cs.y, cs.zone, cs.accessible, cs.obstructed, cs.aisle,
@@ -217,24 +224,12 @@ export function insertChart(db: SQLite.Database, name: string, venueId: number |
     st.insertChart.run(venueId, name, JSON.stringify(description), layout.seats.length, layout.width, layout.height, now).lastInsertRowid,
   );
   for (const p of layout.seats) {
-    st.insertSeat.run({
-      chart_id: chartId,
-      section: p.section,
-      row: p.row,
-      seat: p.seat,
-      row_order: p.rowOrder,
-      seat_order: p.seatOrder,
-      x: p.x,
-      y: p.y,
-      zone: p.zone,
-      accessible: p.accessible ? 1 : 0,
-      obstructed: p.obstructed ? 1 : 0,
-      aisle: p.aisle ? 1 : 0,
-    });
+    st.insertSeat.run(chartId, p.section, p.row, p.seat, p.rowOrder, p.seatOrder, p.x, p.y, p.zone, +p.accessible, +p.obstructed, +p.aisle);
   }
   return chartId;
 }
 
+export const seatedEvents = (db: SQLite.Database) => seatingStatements(db).seatedEvents.all();
 export const findChart = (db: SQLite.Database, id: number) => seatingStatements(db).chart.get(id);
 export const listCharts = (db: SQLite.Database) => seatingStatements(db).charts.all();
 export const chartSeats = (db: SQLite.Database, chartId: number) => seatingStatements(db).chartSeats.all(chartId);
@@ -271,8 +266,9 @@ export function assignChart(
       st.insertListing.run(a.eventId, a.sellerId, first.section, first.row, JSON.stringify(g.map((s) => s.seat)), g.length, price, a.currency, a.now)
         .lastInsertRowid,
     );
-    for (const s of g) st.insertTicket.run(listingId, a.eventId, a.sellerId, s.section, s.row, s.seat, price, a.currency, a.now, s.id);
-    n += g.length;
+    const made = st.insertRowTickets.run(listingId, a.eventId, a.sellerId, price, a.currency, a.now, a.chartId, first.section, first.row, first.zone).changes;
+    if (made !== g.length) throw new AppError('INTERNAL', `row ${first.section}/${first.row} got ${made} tickets for ${g.length} seats`);
+    n += made;
   }
   return n;
 }
@@ -290,7 +286,10 @@ function refuse(st: Statements, eventId: number, ticketId: number, now: string):
   if (t.status === 'void') throw unavailable(ticketId, 'void', `${label} is not for sale`);
   const h = st.hold.get(ticketId);
   if (h?.reservation_id !== null && h?.reservation_id !== undefined) throw unavailable(ticketId, 'reserved', `${label} is reserved`);
-  if (h && isLive(h.expires_at, now)) throw unavailable(ticketId, 'held', `${label} is held at another terminal until ${h.expires_at ?? 'released'}`);
+  if (h && isLive(h.expires_at, now)) {
+    const minutes = h.expires_at === null ? null : Math.max(1, Math.ceil((Date.parse(h.expires_at) - Date.parse(now)) / 60000));
+    throw unavailable(ticketId, 'held', `${label} is held at another terminal${minutes === null ? '' : ` (for up to ${minutes} more min)`}`);
+  }
   throw unavailable(ticketId, 'held', `${label} changed while you clicked; try again`);
 }
 

@@ -17,7 +17,7 @@ export interface BenchReportsOptions {
   partnerShare?: number;
   /** Timed runs per report and range (after one warm-up). Default 5. */
   runs?: number;
-  /** Store file; default bench/tmp/analytics-v3-<orders>.sqlite, reused when it already holds this dataset. */
+  /** Store file; default bench/tmp/analytics-v4-<orders>.sqlite, reused when it already holds this dataset. */
   file?: string;
   rebuild?: boolean;
   /** Empty the rollups first, so the one-off catch-up of a reused dataset is measured again. */
@@ -27,7 +27,7 @@ export interface BenchReportsOptions {
 
 export interface ReportTiming {
   report: string;
-  range: 'year' | '30 days';
+  range: 'year' | '6 months' | '90 days' | '30 days';
   rows: number;
   medianMs: number;
   maxMs: number;
@@ -176,15 +176,15 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   const runs = opts.runs ?? 5;
   const log = opts.log ?? ((s: string) => console.log(s));
   // The version in the name changes whenever the dataset or the schema it needs changes.
-  const file = opts.file ?? join(HERE, 'tmp', `analytics-v3-${orders}.sqlite`);
+  const file = opts.file ?? join(HERE, 'tmp', `analytics-v4-${orders}.sqlite`);
   let buildSeconds: number | null = null;
   const have = () => {
     if (!existsSync(file)) return false;
     const db = new SQLite(file, { readonly: true });
     try {
       const n = (db.prepare(`SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM partner_orders)`).pluck().get() as number) ?? 0;
-      const schema = db.prepare(`SELECT count(*) FROM sqlite_master WHERE name IN ('report_daily_by_key', 'orders_by_customer_report')`).pluck().get();
-      return n === orders && schema === 2;
+      const schema = db.prepare(`SELECT count(*) FROM sqlite_master WHERE name IN ('report_daily_by_key', 'orders_by_customer_report', 'report_customer_totals')`).pluck().get();
+      return n === orders && schema === 3;
     } catch {
       return false;
     } finally {
@@ -199,7 +199,7 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   const store = await openStore({ file });
   const db = store.readerRaw;
   if (opts.refold) {
-    await store.writeSync((w) => w.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; DELETE FROM report_dirty_days; UPDATE report_watermarks SET last_id = 0;`));
+    await store.writeSync((w) => w.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; DELETE FROM report_customer_totals; DELETE FROM report_dirty_days; UPDATE report_watermarks SET last_id = 0;`));
   }
   const caughtUp = performance.now();
   await ensureRollups(store);
@@ -218,6 +218,8 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   };
   const ranges = {
     year: { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` },
+    '6 months': { from: `${YEAR}-04-01`, to: `${YEAR}-09-30` },
+    '90 days': { from: `${YEAR}-04-01`, to: `${YEAR}-06-29` },
     '30 days': { from: `${YEAR}-06-01`, to: `${YEAR}-06-30` },
   } as const;
   const base = { tz: 'America/Chicago', source: 'all', currency: 'USD' } as const;
@@ -232,7 +234,7 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
     ['by seller', (rg) => reports.sellerReport(db, { ...base, ...rg })],
     ['shift (channel/tender)', (rg) => reports.shiftReport(db, { ...base, ...rg })],
   ];
-  for (const [rangeName, rg] of Object.entries(ranges) as ['year' | '30 days', { from: string; to: string }][]) {
+  for (const [rangeName, rg] of Object.entries(ranges) as [ReportTiming['range'], { from: string; to: string }][]) {
     for (const [name, fn] of cases) {
       await ensureRollups(store);
       const rows = fn(rg).items.length; // warm-up: statement prepared, pages cached

@@ -35,6 +35,9 @@ export interface ImportBenchResult {
   baselinePeakRssMb: number;
   /** Longest event-loop wait during the pipeline's import (informational; OS scheduling included). */
   maxEventLoopDelayMs: number;
+  /** CPU seconds of each child process (seed included), steadier than wall time on a busy machine. */
+  cpuSeconds: number;
+  baselineCpuSeconds: number;
 }
 
 const EVENTS = [107, 162, 164];
@@ -135,7 +138,7 @@ async function pipeline(csvFile: string, dbFile: string): Promise<{ seconds: num
   return { seconds, rows: r.rowsImported, tickets: r.ticketsCreated, maxEventLoopDelayMs };
 }
 
-type ChildResult = { seconds: number; rows: number; peakRssMb: number; maxEventLoopDelayMs?: number };
+type ChildResult = { seconds: number; rows: number; peakRssMb: number; cpuSeconds: number; maxEventLoopDelayMs?: number };
 function runChild(kind: 'baseline' | 'pipeline', csvFile: string, dbFile: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind, csvFile, dbFile], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -160,9 +163,9 @@ export async function benchImport(opts: ImportBenchOptions = {}): Promise<Import
     const fileMb = statSync(csvFile).size / 1048576;
     log(`import bench: ${rows} rows, ${tickets} tickets, ${fileMb.toFixed(1)} MB`);
     const base = await runChild('baseline', csvFile, join(dir, 'baseline.db'));
-    log(`  baseline: ${base.seconds.toFixed(1)} s, peak RSS ${base.peakRssMb} MB`);
+    log(`  baseline: ${base.seconds.toFixed(1)} s (${base.cpuSeconds} s CPU), peak RSS ${base.peakRssMb} MB`);
     const pipe = await runChild('pipeline', csvFile, join(dir, 'pipeline.db'));
-    log(`  pipeline: ${pipe.seconds.toFixed(1)} s, peak RSS ${pipe.peakRssMb} MB`);
+    log(`  pipeline: ${pipe.seconds.toFixed(1)} s (${pipe.cpuSeconds} s CPU), peak RSS ${pipe.peakRssMb} MB`);
     if (base.rows !== rows || pipe.rows !== rows) throw new Error(`row counts differ: baseline ${base.rows}, pipeline ${pipe.rows}, file ${rows}`);
     const rowsPerSec = Math.round(rows / pipe.seconds);
     const baselineRowsPerSec = Math.round(rows / base.seconds);
@@ -178,6 +181,8 @@ export async function benchImport(opts: ImportBenchOptions = {}): Promise<Import
       peakRssMb: pipe.peakRssMb,
       baselinePeakRssMb: base.peakRssMb,
       maxEventLoopDelayMs: pipe.maxEventLoopDelayMs ?? -1,
+      cpuSeconds: pipe.cpuSeconds,
+      baselineCpuSeconds: base.cpuSeconds,
     };
   } finally {
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
@@ -190,8 +195,11 @@ if (isMain) {
   if (args[0] === '--child') {
     const [, kind, csvFile, dbFile] = args;
     const r = kind === 'baseline' ? await baseline(csvFile!, dbFile!) : await pipeline(csvFile!, dbFile!);
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stdout.write(`${JSON.stringify({ ...r, peakRssMb })}\n`);
+    const usage = process.resourceUsage();
+    const peakRssMb = Math.round(usage.maxRSS / 1024);
+    // CPU seconds of the whole child (seed included): steadier than wall time on a shared machine.
+    const cpuSeconds = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1e4) / 100;
+    process.stdout.write(`${JSON.stringify({ ...r, peakRssMb, cpuSeconds })}\n`);
   } else {
     const result = await benchImport({ rows: args[0] ? Number(args[0]) : undefined, log: (l) => process.stderr.write(`${l}\n`) });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -18,7 +18,7 @@ const AREAS: [string, (fn: string, url: string) => boolean][] = [
   // the inspector session that takes this very profile (serialising it on stop)
   ['profiler overhead (inspector)', (fn, url) => url === '' && fn === 'dispatch'],
   ['garbage collection', (fn) => fn === '(garbage collector)'],
-  ['SQLite: compiling statements (db.prepare; Kysely prepares on every query)', (fn, url) => (url === '' && fn === 'Statement') || url.includes('better-sqlite3/lib/methods/wrappers')],
+  ['SQLite: compiling statements (db.prepare)', (fn, url) => (url === '' && fn === 'Statement') || url.includes('better-sqlite3/lib/methods/wrappers')],
   ['Kysely query building', (_fn, url) => url.includes('/kysely/')],
   ['SQLite: statements and COMMIT/fsync (native, via better-sqlite3)', (fn, url) => url === '' && ['run', 'get', 'all', 'exec', 'pragma', 'iterate'].includes(fn)],
   ['Marquee: sell logic and group commit', (_fn, url) => /electron\/core\/(services|store)\//.test(url)],

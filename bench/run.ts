@@ -75,7 +75,7 @@ function mergeLoads(a: LoadResult, b: LoadResult): LoadResult {
   };
 }
 
-/** Other helpers' benches (bench/import-*.ts → benchImport, bench/analytics-*.ts → benchReports), when present. */
+/** Other helpers' benches (bench/import-*.ts → benchImport, analytics-*.ts → benchReports, seatmap-*.ts → benchSeatMap), when present. */
 async function optionalBench(prefix: string, exportName: string, opts: Record<string, unknown>): Promise<{ file: string; result: unknown } | { file: string; error: string } | null> {
   const file = readdirSync(HERE).find((f) => f.startsWith(prefix) && f.endsWith('.ts') && !f.endsWith('.d.ts'));
   if (!file) return null;
@@ -235,6 +235,8 @@ async function main() {
     log,
   });
   loads.reports = load1();
+  log('seat map in a browser (bench/seatmap-*.ts)');
+  const seatmapBench = await optionalBench('seatmap-', 'benchSeatMap', { log });
 
   const bareNormal = mergeLoops(bareA, bareB);
   const bareAroundHttp = mergeLoops(bareB, bareC);
@@ -272,6 +274,7 @@ async function main() {
     integrity,
     importBench,
     reportsBench,
+    seatmapBench,
   };
   const out = join(HERE, 'RESULTS.md');
   writeFileSync(out, renderResults(results));

@@ -146,7 +146,7 @@ function IdleLock() {
 
 /** Signed out (or locked): the sign-in screen; signed in: the box office, idle-locked after N minutes. */
 function Gate() {
-  const { user, loading, idleLockMinutes, signOut } = useAuth();
+  const { user, unrestricted, loading, idleLockMinutes, signOut } = useAuth();
   const { setCart } = useCart();
   const [locked, setLocked] = useState(false);
   const onIdle = useCallback(() => {
@@ -159,7 +159,7 @@ function Gate() {
     if (user) setLocked(false);
   }, [user]);
   if (loading) return <div className="signin" aria-busy="true" />;
-  if (!user) return <SignInScreen initialMode={nextSignInMode(transport() === 'ipc' ? 'pin' : 'password')} locked={locked} />;
+  if (!user && !unrestricted) return <SignInScreen initialMode={nextSignInMode(transport() === 'ipc' ? 'pin' : 'password')} locked={locked} />;
   return <Shell />;
 }
 

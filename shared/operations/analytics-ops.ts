@@ -100,7 +100,7 @@ export const analyticsOps = {
   }),
   reportShift: op({
     summary:
-      'Cash drawer reconciliation for a shift: takings by channel, tender and clerk (no clerk accounts yet: clerk is null for box-office sales).' +
+      'Cash drawer reconciliation for a shift: takings by channel, tender and clerk (box office: the signed-in account that rang the sale up, from the audit log; null for token or system sales).' +
       RANGE_NOTE,
     input: ShiftInput,
     output: ShiftReport,

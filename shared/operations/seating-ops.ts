@@ -142,7 +142,8 @@ export const seatingOps = {
     input: CancelOrderInput,
     output: CancelOrderResult,
     http: { method: 'POST', path: '/orders/:code/cancel' },
-    permission: 'sell',
+    // Undoing a sale is a refund (issue 6): organizers and admins; a clerk voids own cash sales with voidOrder.
+    permission: 'refund',
     mutates: true,
     tags: ['orders'],
   }),

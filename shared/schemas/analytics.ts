@@ -258,7 +258,7 @@ export const ShiftReport = z.object({
     z.object({
       channel: z.string(),
       tender: z.string().nullable(),
-      clerk: z.string().nullable().describe('null until clerk accounts exist; partner events may carry one'),
+      clerk: z.string().nullable().describe('box office: the signed-in account that made the sale (audit log); partner: the event’s clerk field'),
       orders: z.number().int(),
       amountCents: Cents,
       amount: z.string(),

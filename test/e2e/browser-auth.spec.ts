@@ -47,10 +47,17 @@ test('a clerk signs in with a PIN, sells, and cannot open admin screens', async 
   await expect(page.getByRole('heading', { level: 1, name: 'Sale complete' })).toBeVisible();
   const code = (await page.getByTestId('order-code').innerText()).trim();
   await shot(page, testInfo, 'auth-03-clerk-sold');
+  // The clerk's own cash sale, just now: they may void it; a refund is not theirs to give.
+  await expect(page.getByRole('button', { name: 'Refund' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Void sale' }).click();
+  await expect(page.getByTestId('order-status')).toContainText('cancelled');
 
   // The audit log has the sale, under the clerk's name.
   const audit = await api<AuditPage>(`/api/v1/audit?subject=${encodeURIComponent(`order:${code}`)}`);
-  expect(audit.items[0]).toMatchObject({ operation: 'createOrder', username, role: 'clerk' });
+  expect(audit.items.map((e) => [e.operation, e.username])).toEqual([
+    ['voidOrder', username],
+    ['createOrder', username],
+  ]);
 
   // Admin screens: hidden from the nav AND refused by route; the server refuses the data too.
   await page.goto('/#/users');

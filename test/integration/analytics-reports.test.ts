@@ -356,11 +356,16 @@ describe('rollups (whole UTC days) agree with the orders themselves', () => {
 
   it('folding in many small batches gives the same rollups as one', async () => {
     const { foldRollups } = await import('../../electron/core/store/repos/reports-repo.js');
-    const snapshot = () => store.readerRaw.prepare(`SELECT * FROM report_daily ORDER BY dim, day, source, channel, currency, key, key2`).all();
+    const snapshot = () => [
+      store.readerRaw.prepare(`SELECT * FROM report_daily ORDER BY dim, day, source, channel, currency, key, key2`).all(),
+      store.readerRaw.prepare(`SELECT * FROM report_hourly ORDER BY hour, source, channel, currency`).all(),
+      store.readerRaw.prepare(`SELECT * FROM report_customer_totals ORDER BY customer_id, currency`).all(),
+    ];
     await run(store, 'reportRevenue', { tz: 'UTC' });
     const once = snapshot();
-    expect(once.length).toBeGreaterThan(100);
-    await store.writeSync((db) => db.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; UPDATE report_watermarks SET last_id = 0;`));
+    expect(once[0]!.length).toBeGreaterThan(100);
+    expect(once[2]!.length).toBeGreaterThan(10);
+    await store.writeSync((db) => db.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; DELETE FROM report_customer_totals; UPDATE report_watermarks SET last_id = 0;`));
     let batches = 0;
     while (await store.writeSync((db) => foldRollups(db, 7))) batches++;
     expect(batches).toBeGreaterThan(10);
@@ -383,5 +388,36 @@ describe('rollups (whole UTC days) agree with the orders themselves', () => {
     expect(after.total.orders).toBe(before.total.orders - 1);
     await both(range);
     expect(store.readerRaw.prepare(`SELECT count(*) FROM report_dirty_days`).pluck().get()).toBe(0);
+  });
+});
+
+describe('the shift report names the clerk who rang a sale up (from the audit log)', () => {
+  it('a signed-in clerk’s sales carry the clerk; token and system sales carry none', async () => {
+    const { seedDemoUsers } = await import('../../electron/core/seed/demo-users.js');
+    const { callerForUser } = await import('../../electron/core/auth/callers.js');
+    const store = await memoryStore({ seed: true });
+    try {
+      await seedDemoUsers(store);
+      const carlId = store.readerRaw.prepare(`SELECT id FROM users WHERE username = 'carl'`).pluck().get() as number;
+      const carl = (await callerForUser(store.reader, carlId, { terminal: 'test:till-1', via: 'session' }))!;
+      vi.useFakeTimers({ toFake: ['Date'] });
+      at('2026-12-20T15:00:00Z');
+      const [t1, t2] = availableTickets(store, 164, 2);
+      await invoke(kioskCtx(store), carl, 'createOrder', { ticketIds: [t1!.id], payment: { tender: 'cash', tenderedCents: t1!.price + 500 } });
+      await invoke(kioskCtx(store), FULL_ACCESS, 'createOrder', { ticketIds: [t2!.id], payment: { tender: 'cash' } });
+      vi.useRealTimers();
+      // A shift (instants: read from the orders) and whole UTC days (read from the rollups) agree.
+      for (const range of [{ from: '2026-12-20T14:00:00Z', to: '2026-12-20T16:00:00Z' }, { from: '2026-12-19', to: '2026-12-21' }]) {
+        const shift = await run(store, 'reportShift', { ...range, tz: 'UTC' });
+        expect(shift.items).toEqual([
+          expect.objectContaining({ channel: 'kiosk', tender: 'cash', clerk: null, orders: 1, amountCents: t2!.price, changeCents: 0 }),
+          expect.objectContaining({ channel: 'kiosk', tender: 'cash', clerk: 'carl', orders: 1, amountCents: t1!.price, changeCents: 500 }),
+        ]);
+        expect(shift.cashExpectedCents).toBe(t1!.price + t2!.price);
+      }
+    } finally {
+      vi.useRealTimers();
+      await store.close();
+    }
   });
 });

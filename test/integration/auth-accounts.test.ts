@@ -209,6 +209,8 @@ describe('void and refund rules', () => {
     expect((await invoke(w.ctx, w.callers.organizer, 'refundOrder', own)).order.status).toBe('refunded');
     const house = (await fixtures.refundOrder!(w, 'admin')) as { code: string };
     await expect(invoke(w.ctx, w.callers.organizer, 'refundOrder', house)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(invoke(w.ctx, w.callers.organizer, 'cancelOrder', { ...house, reason: 'not mine' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(invoke(w.ctx, w.callers.clerk, 'cancelOrder', { ...house, reason: 'clerk' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('organizers edit only their own events; sellers work with their own seller only', async () => {

@@ -247,7 +247,7 @@ describe('the nasty corpus, each file with its exact report', () => {
 
 describe('files that are refused as a whole, with the reason', () => {
   it('an empty file, and a file of blank lines', async () => {
-    for (const input of [{ file: fixture('empty.csv') }, { bytes: Buffer.from('\r\n\t\r\n ,, \r\n') }]) {
+    for (const input of [{ file: fixture('empty.csv') }, { file: fixture('blank-lines-only.csv') }, { bytes: Buffer.from('\r\n\t\r\n ,, \r\n') }]) {
       const e = await refusal(dry(input));
       expect(e.code).toBe('VALIDATION_FAILED');
       expect(e.message).toBe('The file is empty: expected a header such as eventId,section,quantity,price,row and then one listing per line');

@@ -27,7 +27,7 @@ export function permissionList(caller: Caller): Permission[] {
 }
 
 /** Nobody signed in: only public operations. */
-export const anonymous = (session?: SessionPort): Caller => ({ permissions: new Set<Permission>(), actor: null, session });
+export const anonymous = (session?: SessionPort, terminal?: string): Caller => ({ permissions: new Set<Permission>(), actor: null, session, terminal });
 
 export function callerOf(actor: Actor, session?: SessionPort): Caller {
   return { permissions: permissionsOf(actor.role), actor, session };
@@ -158,10 +158,10 @@ export class KioskSessions {
       end: () => void this.users.delete(senderId),
     };
     const userId = this.users.get(senderId);
-    if (userId === undefined) return anonymous(session);
+    if (userId === undefined) return anonymous(session, terminal);
     const caller = await callerForUser(this.store.reader, userId, { terminal, via: 'kiosk', session });
     if (!caller) this.users.delete(senderId);
-    return caller ?? anonymous(session);
+    return caller ?? anonymous(session, terminal);
   }
 
   /** The idle lock: the window's user is signed out. */

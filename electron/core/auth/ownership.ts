@@ -9,7 +9,8 @@ import type { Actor, OpContext } from '../services/context.js';
  */
 const SELLER_SCOPED: ReadonlySet<OperationName> = new Set<OperationName>(['postListing', 'importTickets', 'previewImport', 'listImportBatches']);
 const SELLER_BATCH_BY_ID: ReadonlySet<OperationName> = new Set<OperationName>(['getImportBatch', 'cancelImport', 'rollbackImportBatch', 'exportRejectedCsv']);
-const ORGANIZER_EVENT_BY_ID: ReadonlySet<OperationName> = new Set<OperationName>(['updateEvent']);
+const ORGANIZER_EVENT_BY_ID: ReadonlySet<OperationName> = new Set<OperationName>(['updateEvent', 'assignSeatingChart']);
+const ORGANIZER_ORDER_BY_CODE: ReadonlySet<OperationName> = new Set<OperationName>(['cancelOrder']);
 
 const forbidden = (message: string, details?: unknown) => new AppError('FORBIDDEN', message, details);
 
@@ -43,5 +44,17 @@ export async function checkOwnership(ctx: OpContext, name: OperationName, input:
   if (actor.role === 'organizer' && ORGANIZER_EVENT_BY_ID.has(name)) {
     const ev = await ctx.store.reader.selectFrom('events').select('owner_user_id').where('id', '=', Number(input.id)).executeTakeFirst();
     if (ev && ev.owner_user_id !== actor.userId) throw forbidden('Organizers change only their own events', { id: input.id });
+  }
+  if (actor.role === 'organizer' && ORGANIZER_ORDER_BY_CODE.has(name)) {
+    const foreign = await ctx.store.reader
+      .selectFrom('orders as o')
+      .innerJoin('order_items as oi', 'oi.order_id', 'o.id')
+      .innerJoin('tickets as t', 't.id', 'oi.ticket_id')
+      .innerJoin('events as e', 'e.id', 't.event_id')
+      .select('e.id')
+      .where('o.code', '=', String(input.code).toUpperCase())
+      .where((eb) => eb.or([eb('e.owner_user_id', 'is', null), eb('e.owner_user_id', '<>', actor.userId)]))
+      .executeTakeFirst();
+    if (foreign) throw forbidden('Organizers undo sales of their own events only', { code: input.code });
   }
 }

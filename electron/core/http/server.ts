@@ -139,7 +139,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
       if (caller) return caller;
       sessions.end(sid); // the account was deactivated: its sessions end at once
     }
-    if (!required) return anonymous(session);
+    if (!required) return anonymous(session, terminal);
     throw new AppError('UNAUTHORIZED', 'Sign in, or send Authorization: Bearer <token> (the token is printed when the server starts)');
   };
 
@@ -158,7 +158,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
         const session = sessionPort(req, reply);
         const caller =
           def.permission === 'public'
-            ? await authenticate(req, false, session).catch(() => anonymous(session)) // a stale cookie or token must not block sign-in or health
+            ? await authenticate(req, false, session).catch(() => anonymous(session, `http ${req.ip}`)) // a stale cookie or token must not block sign-in or health
             : await authenticate(req, true, session);
         const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const hasBody = req.body !== undefined && req.body !== null;

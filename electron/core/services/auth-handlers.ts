@@ -1,4 +1,5 @@
 import { AppError, notFound } from '../../../shared/errors.js';
+import { PERMISSIONS } from '../../../shared/operations/define.js';
 import type { OpOutput } from '../../../shared/operations/index.js';
 import { nowIso, toUtcIso } from '../../../shared/time.js';
 import { callerOf, isRole, loginThrottle, newApiToken, permissionList, sha256Hex, tokenPrefix } from '../auth/callers.js';
@@ -44,7 +45,8 @@ const toToken = (t: TokenRow) => ({
   revokedAt: t.revoked_at,
 });
 
-const isAdmin = (a: Actor | null | undefined) => !a || a.role === 'admin';
+// undefined = an internal call with full access (never an anonymous one: that is null).
+const isAdmin = (a: Actor | null | undefined) => a === undefined || a?.role === 'admin';
 const forbidden = (message: string, details?: unknown) => new AppError('FORBIDDEN', message, details);
 
 export async function securitySettings(db: Trx): Promise<Security> {
@@ -139,7 +141,7 @@ export const authHandlers: Pick<
       username: u.username,
       role: isRole(u.role) ? u.role : 'clerk',
       sellerId: u.seller_id,
-      terminal: ctx.actor?.terminal ?? null,
+      terminal: ctx.terminal ?? null,
       tokenId: null,
       via: ctx.channel === 'kiosk' ? 'kiosk' : 'session',
     };
@@ -159,7 +161,8 @@ export const authHandlers: Pick<
   whoAmI: async (ctx) => {
     const actor = ctx.actor;
     const { idleLockMinutes } = await securitySettings(ctx.store.reader);
-    if (!actor) return { user: null, permissions: ['public'], via: null, idleLockMinutes };
+    if (actor === undefined) return { user: null, permissions: [...PERMISSIONS], via: 'system', idleLockMinutes };
+    if (actor === null) return { user: null, permissions: ['public'], via: null, idleLockMinutes };
     const row = actor.userId === null ? undefined : await usersRepo.findUserById(ctx.store.reader, actor.userId);
     return { user: row ? toUser(row) : null, permissions: permissionList(callerOf(actor)), via: actor.via, idleLockMinutes };
   },
@@ -252,7 +255,7 @@ export const authHandlers: Pick<
   listApiTokens: async (ctx, { all }) => {
     const actor = ctx.actor;
     if (all && !isAdmin(actor)) throw forbidden('Only admins see every user’s tokens');
-    const rows = await usersRepo.listTokens(ctx.store.reader, all || !actor ? null : actor.userId);
+    const rows = await usersRepo.listTokens(ctx.store.reader, all || actor === undefined ? null : (actor?.userId ?? -1));
     return { items: rows.map(toToken) };
   },
 

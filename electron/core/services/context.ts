@@ -43,9 +43,11 @@ export interface OpContext {
   channel: 'kiosk' | 'api';
   version: string;
   httpControl?: HttpControl;
-  /** Set by invoke() for each call from its Caller; null = an internal/system call with full access. */
+  /** Set by invoke() for each call from its Caller: undefined = an internal call with full access, null = nobody signed in. */
   actor?: Actor | null;
   session?: SessionPort;
+  /** Which kiosk window or HTTP client, signed in or not. */
+  terminal?: string | null;
   audit?: AuditNote;
   /** Injectable clock for time rules (void window, throttle); Date.now by default. */
   clock?: () => number;

@@ -14,6 +14,8 @@ export interface Caller {
   actor?: Actor | null;
   /** The transport's sign-in session, for signIn/signOut. */
   session?: SessionPort;
+  /** Where an anonymous call comes from (kiosk window, HTTP client), for the sign-in's audit entry. */
+  terminal?: string;
 }
 
 export const FULL_ACCESS: Caller = { permissions: 'all' };
@@ -51,10 +53,11 @@ export async function invoke<K extends OperationName>(ctx: OpContext, caller: Ca
   }
   const parsed = def.input.safeParse(scopeInput(caller.actor, name, rawInput ?? {}));
   if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The input is not valid', zodDetails(parsed.error));
-  const actor = caller.actor ?? null;
+  // undefined: an internal caller with full access (tests, CLI, a bridge without sign-in); null: nobody signed in.
+  const actor = caller.actor;
   const audit: AuditNote = {};
-  const recorder = def.mutates ? auditRecorder(ctx.store, name, parsed.data, actor, audit) : null;
-  const callCtx: OpContext = { ...ctx, store: recorder?.store ?? ctx.store, actor, session: caller.session, audit };
+  const recorder = def.mutates ? auditRecorder(ctx.store, name, parsed.data, actor ?? null, audit) : null;
+  const callCtx: OpContext = { ...ctx, store: recorder?.store ?? ctx.store, actor, session: caller.session, terminal: actor?.terminal ?? caller.terminal ?? null, audit };
   await checkOwnership(callCtx, name, parsed.data as Record<string, unknown>);
   const handler = handlers[name] as (ctx: OpContext, input: unknown) => Promise<OpOutput<K>>;
   const result = await handler(callCtx, parsed.data);

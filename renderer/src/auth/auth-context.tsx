@@ -10,6 +10,8 @@ export type SignedInUser = NonNullable<Me['user']>;
 interface Auth {
   /** null while loading or signed out */
   user: SignedInUser | null;
+  /** A window the box office trusts without sign-in (a desktop bridge without accounts): no sign-in screen. */
+  unrestricted: boolean;
   loading: boolean;
   can: (p: Permission | undefined) => boolean;
   idleLockMinutes: number;
@@ -90,6 +92,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Auth>(
     () => ({
       user: me?.user ?? null,
+      unrestricted: me?.via === 'system',
       loading: me === null,
       can: (p) => p === undefined || p === 'public' || permissions.has(p),
       idleLockMinutes: me?.idleLockMinutes ?? 5,

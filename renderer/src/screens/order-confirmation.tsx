@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useOp } from '../client/index.js';
+import { OrderActions } from '../auth/order-actions.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button } from '../components/ui.js';
 import { eventDateTime, instant, money } from '../format.js';
@@ -56,6 +57,7 @@ export function OrderConfirmation({ code }: { code: string }) {
       </p>
       <ErrorNotice error={order.error} />
       {order.isPending ? <p className="muted">Loading order…</p> : null}
+      {o ? <OrderActions code={o.code} status={o.status} /> : null}
       {justSold && cash && cash.changeDueCents !== null ? (
         <div className="notice notice-ok no-print" role="status" data-testid="change-notice">
           Give change: <span style={{ fontSize: '1.3rem' }}>{money(cash.changeDueCents, o?.currency)}</span> (tendered {money(cash.tenderedCents, o?.currency)})

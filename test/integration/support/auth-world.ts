@@ -192,7 +192,7 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   refundOrder: async (w, role) => ({ code: await saleBy(w, 'admin', { eventId: await ownEvent(w, role) }), reason: 'customer asked' }),
   createSeatingChart: async (w) => ({ name: `Chart ${w.seq()}`, venueId: w.venueId, sections: [{ name: 'Stalls', rows: 'A-B', seats: 4 }] }),
   listSeatingCharts: async () => ({}),
-  assignSeatingChart: async (w) => ({ id: await ownEvent(w, 'admin'), chartId: await chart(w), prices: { standard: 1500 } }),
+  assignSeatingChart: async (w, role) => ({ id: await ownEvent(w, role), chartId: await chart(w), prices: { standard: 1500 } }),
   getSeatMap: async (w) => ({ id: (await chartedEvent(w)).eventId }),
   bestSeats: async (w) => ({ id: (await chartedEvent(w)).eventId }),
   holdSeats: async (w) => {
@@ -215,6 +215,6 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
     const r = await full(w, 'reserveTickets' as OperationName, { id: w.houseEventId, quantity: 1, holder: 'web-2' });
     return { id: (r as { id: number }).id };
   },
-  cancelOrder: async (w) => ({ code: await saleBy(w, 'admin'), reason: 'duplicate sale' }),
+  cancelOrder: async (w, role) => ({ code: await saleBy(w, 'admin', { eventId: await ownEvent(w, role) }), reason: 'duplicate sale' }),
   eventInventory: async (w) => ({ id: w.houseEventId }),
 };

@@ -175,10 +175,10 @@ export interface CustomerTotal {
   cents: number;
 }
 
-/** Box-office and partner orders meet in the one customers table (partner buyers are matched by email). */
 /** How much of the orders' time span a range covers (0..1); an empty table counts as 1. */
 function spanShare(db: SQLite.Database, table: string, col: string, f: SalesFilter): number {
-  const span = stmt(db, `SELECT min(${col}) AS lo, max(${col}) AS hi FROM ${table}`).get() as { lo: string | null; hi: string | null };
+  // Two subqueries: SQLite answers a lone min() or max() from the index, but not both in one SELECT.
+  const span = stmt(db, `SELECT (SELECT min(${col}) FROM ${table}) AS lo, (SELECT max(${col}) FROM ${table}) AS hi`).get() as { lo: string | null; hi: string | null };
   if (!span.lo || !span.hi) return 1;
   const whole = Date.parse(span.hi) - Date.parse(span.lo);
   const part = Math.min(Date.parse(f.toUtc), Date.parse(span.hi)) - Math.max(Date.parse(f.fromUtc), Date.parse(span.lo));
@@ -222,32 +222,28 @@ const byCentsThenId = (a: Grouped, b: Grouped) => b.cents - a.cents || a.id - b.
  */
 function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number): Grouped[] {
   const top: Grouped[] = [];
-  const candidates = stmt(db, `SELECT customer_id AS id, cents FROM report_customer_totals WHERE currency = ? ORDER BY cents DESC`).raw(true).iterate(f.currency) as IterableIterator<[number, number]>;
-  let chunk = 64;
-  let batch: number[] = [];
-  let bound = Infinity;
-  const flushBatch = () => {
+  // Keyset pages (a statement cannot stay open while others run on the connection).
+  const page = stmt(
+    db,
+    `SELECT customer_id, cents FROM report_customer_totals WHERE currency = ? AND (cents < ? OR (cents = ? AND customer_id < ?))
+     ORDER BY cents DESC, customer_id DESC LIMIT ?`,
+  );
+  let after: [number, number] = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+  for (let chunk = 64; ; chunk = Math.min(chunk * 2, 1024)) {
+    const rows = page.raw(true).all(f.currency, after[1], after[1], after[0], chunk) as [number, number][];
+    if (rows.length === 0) break;
+    // Nobody from here on can spend more in the range than this all-time total.
+    const bound = rows[0]![1];
+    if (top.length === limit && top[limit - 1]!.cents > bound) break;
     // Padding keeps the number of distinct statements small (one per chunk size).
-    const ids = [...batch, ...Array<number>(chunk - batch.length).fill(-1)];
+    const ids = [...rows.map((r) => r[0]), ...Array<number>(chunk - rows.length).fill(-1)];
     for (const g of customerTotalsFor(db, f, ids).values()) top.push(g);
     top.sort(byCentsThenId);
     top.length = Math.min(top.length, limit);
-    batch = [];
-    chunk = Math.min(chunk * 2, 1024);
-  };
-  const rows: [number, number][] = [];
-  for (const row of candidates) rows.push(row);
-  for (const [id, cents] of rows) {
-    if (batch.length === 0) {
-      bound = cents;
-      // Nobody from here on can spend more than `cents` in the range.
-      if (top.length === limit && top[limit - 1]!.cents > bound) break;
-    }
-    batch.push(id);
-    if (batch.length === chunk) flushBatch();
+    after = rows[rows.length - 1]!;
+    if (rows.length < chunk) break;
   }
-  if (batch.length > 0 && !(top.length === limit && top[limit - 1]!.cents > bound)) flushBatch();
-  return top.filter((t) => t.cents > 0 || t.n > 0);
+  return top;
 }
 
 /** Box-office and partner orders meet in the one customers table (partner buyers are matched by email). */
@@ -430,6 +426,14 @@ export function salesBySeller(db: SQLite.Database, f: SalesFilter): SellerTotal[
   return [...merged.values()];
 }
 
+/**
+ * Who rang a box-office order up: the signed-in account of the order's first audit entry (the
+ * sale; issue 6 audits every mutating call with subject order:<code>). Token and system calls have
+ * no account, so no clerk.
+ */
+const CLERK_SQL = `(SELECT CASE WHEN a.user_id IS NULL THEN NULL ELSE a.username END FROM audit_log a
+  WHERE a.subject = 'order:' || o.code ORDER BY a.id LIMIT 1)`;
+
 export interface ShiftTotal {
   channel: string;
   tender: string | null;
@@ -450,9 +454,9 @@ export function shiftTotals(db: SQLite.Database, f: SalesFilter): ShiftTotal[] {
       raw<ShiftTotal>(
         db,
         e,
-        (w) => `SELECT o.channel AS channel, pay.tender AS tender, NULL AS clerk, count(*) AS n, sum(pay.amount_cents) AS amountCents,
+        (w) => `SELECT o.channel AS channel, pay.tender AS tender, ${CLERK_SQL} AS clerk, count(*) AS n, sum(pay.amount_cents) AS amountCents,
             coalesce(sum(pay.tendered_cents), 0) AS tenderedCents, coalesce(sum(pay.change_cents), 0) AS changeCents
-          FROM orders o JOIN payments pay ON pay.order_id = o.id WHERE ${w.sql} GROUP BY 1, 2`,
+          FROM orders o JOIN payments pay ON pay.order_id = o.id WHERE ${w.sql} GROUP BY 1, 2, 3`,
         (w) => `SELECT p.channel AS channel, p.tender AS tender, p.clerk AS clerk, count(*) AS n, sum(p.total_cents) AS amountCents,
             0 AS tenderedCents, 0 AS changeCents
           FROM partner_orders p WHERE ${w.sql} GROUP BY 1, 2, 3`,
@@ -516,13 +520,13 @@ function aggregateBox(db: SQLite.Database, cond: string, args: unknown[], acc: A
     if (first) sellerOrders.add(`${id}|${sellerId}`);
     addDaily(acc, 'seller', at, 'box', channel, currency, sellerId, null, [first ? 1 : 0, 1, price, 0, 0]);
   }
-  for (const [at, channel, currency, tender, amount, tendered, change] of rows(
+  for (const [at, channel, currency, tender, amount, tendered, change, clerk] of rows(
     db,
-    `SELECT o.created_at, o.channel, o.currency, pay.tender, pay.amount_cents, pay.tendered_cents, pay.change_cents ${base}
+    `SELECT o.created_at, o.channel, o.currency, pay.tender, pay.amount_cents, pay.tendered_cents, pay.change_cents, ${CLERK_SQL} ${base}
      JOIN payments pay ON pay.order_id = o.id WHERE o.status = 'completed' AND ${cond}`,
     args,
-  ) as IterableIterator<[string, string, string, string, number, number | null, number | null]>) {
-    addDaily(acc, 'tender', at, 'box', channel, currency, tender, null, [1, 0, amount, tendered ?? 0, change ?? 0]);
+  ) as IterableIterator<[string, string, string, string, number, number | null, number | null, string | null]>) {
+    addDaily(acc, 'tender', at, 'box', channel, currency, tender, clerk, [1, 0, amount, tendered ?? 0, change ?? 0]);
   }
 }
 

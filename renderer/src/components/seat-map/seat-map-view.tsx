@@ -45,7 +45,7 @@ const Seat = memo(function Seat({ s, colour }: { s: MapSeat; colour: string }) {
 
 const SeatLayer = memo(function SeatLayer({ seats, colours }: { seats: MapSeat[]; colours: Map<string, string> }) {
   return (
-    <g>
+    <g shapeRendering="optimizeSpeed">
       {seats.map((s) => (
         <Seat key={s.seatId} s={s} colour={colours.get(s.zone) ?? '#15803d'} />
       ))}
@@ -123,10 +123,37 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
     [full],
   );
 
-  const onWheel = (e: WheelEvent<SVGSVGElement>) => zoom(e.deltaY < 0 ? 1.25 : 0.8, toSvg(e.clientX, e.clientY));
+  // While the wheel turns or the map is dragged, only a CSS transform moves (the compositor shifts the
+  // painted layer); the viewBox, which repaints every seat, is set once when the gesture ends.
+  const wheel = useRef<{ factor: number; at: { x: number; y: number }; timer: ReturnType<typeof setTimeout> | null }>({ factor: 1, at: { x: 0, y: 0 }, timer: null });
+  const onWheel = (e: WheelEvent<SVGSVGElement>) => {
+    const el = svg.current;
+    if (!el) return;
+    const w = wheel.current;
+    if (w.timer === null) {
+      const r = el.getBoundingClientRect();
+      w.at = toSvg(e.clientX, e.clientY);
+      el.style.transformOrigin = `${e.clientX - r.left}px ${e.clientY - r.top}px`;
+    } else clearTimeout(w.timer);
+    w.factor *= e.deltaY < 0 ? 1.25 : 0.8;
+    el.style.transform = `scale(${w.factor})`;
+    w.timer = setTimeout(() => {
+      el.style.transform = '';
+      zoom(w.factor, w.at);
+      w.factor = 1;
+      w.timer = null;
+    }, 120);
+  };
 
   const onPointerDown = (e: PointerEvent<SVGSVGElement>) => {
     drag.current = { x: e.clientX, y: e.clientY, view, moved: false };
+  };
+  const endDrag = (e: PointerEvent<SVGSVGElement>) => {
+    const d = drag.current;
+    if (!d?.moved || !svg.current) return;
+    const scale = d.view.w / (svg.current.clientWidth || d.view.w);
+    svg.current.style.transform = '';
+    setView({ ...d.view, x: d.view.x - (e.clientX - d.x) * scale, y: d.view.y - (e.clientY - d.y) * scale });
   };
   const onPointerMove = (e: PointerEvent<SVGSVGElement>) => {
     const d = drag.current;
@@ -135,8 +162,7 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
       const dy = e.clientY - d.y;
       if (d.moved || Math.hypot(dx, dy) > 4) {
         d.moved = true;
-        const scale = d.view.w / (svg.current?.clientWidth || d.view.w);
-        setView({ ...d.view, x: d.view.x - dx * scale, y: d.view.y - dy * scale });
+        if (svg.current) svg.current.style.transform = `translate(${dx}px, ${dy}px)`;
         setTip(null);
         return;
       }
@@ -204,7 +230,12 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
           onWheel={onWheel}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
-          onPointerLeave={() => setTip(null)}
+          onPointerUp={endDrag}
+          onPointerLeave={(e) => {
+            endDrag(e);
+            if (drag.current?.moved) drag.current = null;
+            setTip(null);
+          }}
           onClick={onClick}
           data-seat-count={seats.length}
         >

@@ -54,7 +54,11 @@ function renderForeign(title: string, b: BenchResults['importBench']): string {
   if (!b) return `## ${title}\n\nNot measured: no such bench file in bench/ at the time of this run.\n`;
   if ('error' in b) return `## ${title}\n\n\`bench/${b.file}\` failed in this run:\n\n\`\`\`\n${b.error.slice(0, 2000)}\n\`\`\`\n`;
   const r = b.result as Record<string, unknown>;
-  const scalars = Object.entries(r).filter(([, v]) => v === null || typeof v !== 'object');
+  const nested = Object.entries(r).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v as Record<string, unknown>).map(([k2, v2]) => [`${k}.${k2}`, v2] as [string, unknown]) : [],
+  );
+  const listed = Object.entries(r).flatMap(([k, v]) => (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object') ? [[k, v.join(', ')] as [string, unknown]] : []));
+  const scalars = [...Object.entries(r), ...nested, ...listed].filter(([, v]) => v === null || typeof v !== 'object');
   const arrays = Object.entries(r).filter(([, v]) => Array.isArray(v) && v.length > 0 && typeof v[0] === 'object') as [string, Record<string, unknown>[]][];
   let s = `## ${title}\n\nMeasured by \`bench/${b.file}\` in this run.\n\n`;
   s += table(['figure', 'value'], scalars.map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) ? n0(v) : n2(v)) : String(v)]));

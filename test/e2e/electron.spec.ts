@@ -51,7 +51,7 @@ async function expectDesktopSurface(page: Page) {
     };
   });
   expect(surface.marquee).toEqual([...operationNames].sort());
-  expect(surface.events).toEqual(['onIdleLock']);
+  expect(surface.events).toEqual(['onIdleLock', 'onSeatChange']);
   expect(surface.node).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
   await expect(page.getByTitle('How this window talks to the box office')).toHaveText('Desktop');
   // Errors cross the bridge with their code.

@@ -121,11 +121,12 @@ export function eventSalesReport(db: SQLite.Database, input: OpParsedInput<'repo
   const ids = [...totals.keys()];
   // Sell-through is about the inventory, not the range: box-office tickets sold at any time against
   // those sold, available or held now.
-  const allTime = { ...filter, fromUtc: '0001-01-01T00:00:00.000Z', toUtc: '9999-12-31T00:00:00.000Z', boxOfficeChannels: 'all' as const, partnerChannels: null };
-  const soldEver = new Map<number, number>();
-  for (const r of ids.length > 0 ? repo.salesByEvent(db, allTime, ids.length <= 200 ? ids : undefined) : []) {
-    if (totals.has(r.eventId)) soldEver.set(r.eventId, (soldEver.get(r.eventId) ?? 0) + r.sold);
-  }
+  let soldEver: Map<number, number>;
+  if (filter.rawOnly) {
+    const allTime = { ...filter, fromUtc: '0001-01-01T00:00:00.000Z', toUtc: '9999-12-31T00:00:00.000Z', boxOfficeChannels: 'all' as const, partnerChannels: null };
+    soldEver = new Map();
+    for (const r of repo.salesByEvent(db, allTime)) soldEver.set(r.eventId, (soldEver.get(r.eventId) ?? 0) + r.sold);
+  } else soldEver = repo.eventSoldEver(db, ids, input.currency);
   const items = repo.eventInfo(db, ids).map((e) => {
     const t = totals.get(e.id)!;
     const soldNow = soldEver.get(e.id) ?? 0;

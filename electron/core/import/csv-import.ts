@@ -94,7 +94,11 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
   const known = new Map<number, boolean>();
   const eventExists = (id: number) => {
     let v = known.get(id);
-    if (v === undefined) known.set(id, (v = repo.eventExists(store.readerRaw, id)));
+    if (v === undefined) {
+      // A file of a million made-up ids must not grow this without bound.
+      if (known.size > 10000) known.clear();
+      known.set(id, (v = repo.eventExists(store.readerRaw, id)));
+    }
     return v;
   };
   const report = {

@@ -96,7 +96,7 @@ const statements = [
     PRIMARY KEY (dim, day, source, channel, currency, key, key2)
   ) WITHOUT ROWID, STRICT`,
   // Per-event totals over all time (sell-through) read only the rows of the events asked for.
-  `CREATE INDEX report_daily_by_key ON report_daily (dim, key)`,
+  `CREATE INDEX report_daily_by_key ON report_daily (dim, key, source, currency, items)`,
   // All-time spend per customer: an upper bound of any range's spend, so top customers over a long
   // range can stop early (see reports-repo topCustomers).
   `CREATE TABLE report_customer_totals (

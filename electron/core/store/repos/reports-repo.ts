@@ -106,30 +106,22 @@ export interface RollupRow {
   change: number;
 }
 
-function rollup(db: SQLite.Database, f: SalesFilter, dims: string[], days: { first: string; end: string }, keys?: string[]): RollupRow[] {
+function rollup(db: SQLite.Database, f: SalesFilter, dims: string[], days: { first: string; end: string }): RollupRow[] {
   const sc = sourceChannelSql(f);
   if (!sc) return [];
-  const keySql = keys ? `AND key IN (${keys.map(() => '?').join(',')})` : '';
   return all<RollupRow>(
     db,
     `SELECT source, channel, key, key2, sum(orders) AS n, sum(items) AS items, sum(cents) AS cents, sum(tendered) AS tendered, sum(change) AS change
-     FROM report_daily WHERE dim IN (${dims.map(() => '?').join(',')}) ${keySql} AND day >= ? AND day < ? AND currency = ? AND ${sc.sql}
+     FROM report_daily WHERE dim IN (${dims.map(() => '?').join(',')}) AND day >= ? AND day < ? AND currency = ? AND ${sc.sql}
      GROUP BY source, channel, key, key2`,
-    [...dims, ...(keys ?? []), days.first, days.end, f.currency, ...sc.args],
+    [...dims, days.first, days.end, f.currency, ...sc.args],
   );
 }
 
 /** Rollup rows for the whole days plus `rawRows` for each edge, in one list. */
-function composite<T>(
-  db: SQLite.Database,
-  f: SalesFilter,
-  dims: string[],
-  fromRollup: (r: RollupRow) => T,
-  rawRows: (edge: SalesFilter) => T[],
-  keys?: string[],
-): T[] {
+function composite<T>(db: SQLite.Database, f: SalesFilter, dims: string[], fromRollup: (r: RollupRow) => T, rawRows: (edge: SalesFilter) => T[]): T[] {
   const { days, edges } = splitRange(f);
-  const out: T[] = days ? rollup(db, f, dims, days, keys).map(fromRollup) : [];
+  const out: T[] = days ? rollup(db, f, dims, days).map(fromRollup) : [];
   for (const e of edges) out.push(...rawRows(e));
   return out;
 }
@@ -220,7 +212,7 @@ const byCentsThenId = (a: Grouped, b: Grouped) => b.cents - a.cents || a.id - b.
  * upper bound of any range's spend) and totalled for the range by index seeks, until no customer
  * left could still enter the top N. Exact, and it usually stops after a few hundred customers.
  */
-function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number): Grouped[] {
+function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number, budget: number): Grouped[] | null {
   const top: Grouped[] = [];
   // Keyset pages (a statement cannot stay open while others run on the connection).
   const page = stmt(
@@ -229,7 +221,10 @@ function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number):
      ORDER BY cents DESC, customer_id DESC LIMIT ?`,
   );
   let after: [number, number] = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+  let visited = 0;
   for (let chunk = 64; ; chunk = Math.min(chunk * 2, 1024)) {
+    // A short range keeps many customers in the running; past the budget a scan by time is cheaper.
+    if (visited >= budget) return null;
     const rows = page.raw(true).all(f.currency, after[1], after[1], after[0], chunk) as [number, number][];
     if (rows.length === 0) break;
     // Nobody from here on can spend more in the range than this all-time total.
@@ -241,6 +236,7 @@ function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number):
     top.sort(byCentsThenId);
     top.length = Math.min(top.length, limit);
     after = rows[rows.length - 1]!;
+    visited += rows.length;
     if (rows.length < chunk) break;
   }
   return top;
@@ -248,10 +244,10 @@ function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number):
 
 /** Box-office and partner orders meet in the one customers table (partner buyers are matched by email). */
 export function topCustomers(db: SQLite.Database, f: SalesFilter, limit: number): CustomerTotal[] {
-  let top: Grouped[];
-  const longRange = Math.max(f.boxOfficeChannels !== null ? spanShare(db, 'orders', 'created_at', f) : 0, f.partnerChannels !== null ? spanShare(db, 'partner_orders', 'occurred_at', f) : 0) >= 0.3;
-  if (longRange && !f.rawOnly) top = topCustomersPruned(db, f, limit);
-  else {
+  const share = Math.max(f.boxOfficeChannels !== null ? spanShare(db, 'orders', 'created_at', f) : 0, f.partnerChannels !== null ? spanShare(db, 'partner_orders', 'occurred_at', f) : 0);
+  // Long ranges prune by all-time spend; very short ones (a few percent of the orders) just scan.
+  let top = f.rawOnly || share < 0.05 ? null : topCustomersPruned(db, f, limit, share >= 0.3 ? Infinity : 8192);
+  if (!top) {
     // A short range reads its orders by time (SQLite's own estimate picks the customer index here, wrongly).
     const parts: string[] = [];
     const args: unknown[] = [];
@@ -330,8 +326,7 @@ export interface EventTotal {
   cents: number;
 }
 
-/** `eventIds` narrows the rollup read to those events (the caller filters raw rows itself). */
-export function salesByEvent(db: SQLite.Database, f: SalesFilter, eventIds?: number[]): EventTotal[] {
+export function salesByEvent(db: SQLite.Database, f: SalesFilter): EventTotal[] {
   return composite<EventTotal>(
     db,
     f,
@@ -348,8 +343,27 @@ export function salesByEvent(db: SQLite.Database, f: SalesFilter, eventIds?: num
           FROM partner_orders p JOIN partner_order_items it ON it.partner_order_id = p.id
           WHERE it.event_id IS NOT NULL AND ${w.sql} GROUP BY it.event_id`,
       ),
-    eventIds?.map(String),
   );
+}
+
+/**
+ * Box-office tickets sold per event over all time, from the rollups only (call after they are
+ * current); report_daily_by_key covers it, so only those events' rows are read.
+ */
+export function eventSoldEver(db: SQLite.Database, eventIds: number[], currency: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < eventIds.length; i += 200) {
+    const keys = eventIds.slice(i, i + 200).map(String);
+    const padded = [...keys, ...Array<string>(200 - keys.length).fill('')];
+    const rows = all<{ key: string; sold: number }>(
+      db,
+      `SELECT key, sum(items) AS sold FROM report_daily INDEXED BY report_daily_by_key
+       WHERE dim = 'event' AND key IN (${padded.map(() => '?').join(',')}) AND source = 'box' AND currency = ? GROUP BY key`,
+      [...padded, currency],
+    );
+    for (const r of rows) out.set(Number(r.key), r.sold);
+  }
+  return out;
 }
 
 export interface EventInfo {

@@ -17,7 +17,7 @@ export interface BenchReportsOptions {
   partnerShare?: number;
   /** Timed runs per report and range (after one warm-up). Default 5. */
   runs?: number;
-  /** Store file; default bench/tmp/analytics-v4-<orders>.sqlite, reused when it already holds this dataset. */
+  /** Store file; default bench/tmp/analytics-v5-<orders>.sqlite, reused when it already holds this dataset. */
   file?: string;
   rebuild?: boolean;
   /** Empty the rollups first, so the one-off catch-up of a reused dataset is measured again. */
@@ -176,7 +176,7 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   const runs = opts.runs ?? 5;
   const log = opts.log ?? ((s: string) => console.log(s));
   // The version in the name changes whenever the dataset or the schema it needs changes.
-  const file = opts.file ?? join(HERE, 'tmp', `analytics-v4-${orders}.sqlite`);
+  const file = opts.file ?? join(HERE, 'tmp', `analytics-v5-${orders}.sqlite`);
   let buildSeconds: number | null = null;
   const have = () => {
     if (!existsSync(file)) return false;

@@ -26,6 +26,9 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 export interface SeatMapBenchResult {
   seats: number;
   firstDrawMs: number[];
+  /** Of first draw: the seat-map request alone (server + transfer of the JSON), from resource timing. */
+  seatMapFetchMs: number[];
+  seatMapBytes: number;
   clickToColourMs: { samples: number; p50: number; p95: number; max: number };
   otherTerminalMs: { samples: number; p50: number; p95: number; max: number };
   pan: { frames: number; meanFrameMs: number; p95FrameMs: number; longestFrameMs: number };
@@ -77,6 +80,8 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
     await page.getByRole('navigation', { name: 'Screens' }).waitFor();
 
     const firstDrawMs: number[] = [];
+    const seatMapFetchMs: number[] = [];
+    let seatMapBytes = 0;
     for (let i = 0; i < (opts.loads ?? 3); i++) {
       await page.goto('/#/');
       await page.getByRole('navigation', { name: 'Screens' }).waitFor();
@@ -88,7 +93,8 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
         (n) =>
           new Promise<number>((resolve) => {
             const check = () => {
-              if (document.querySelectorAll('circle.seat').length >= n) requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+              const svg = document.querySelector(`svg[data-seat-count="${n}"]`);
+              if (svg?.querySelector('.seat-layer, circle.seat')) requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
               else setTimeout(check, 5);
             };
             check();
@@ -96,33 +102,43 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
         stadium.seatCount,
       );
       firstDrawMs.push(round(done - start));
+      const fetched = await page.evaluate(() => {
+        const e = performance.getEntriesByType('resource').filter((r) => r.name.includes('/seat-map')).pop() as PerformanceResourceTiming | undefined;
+        return e ? { ms: e.responseEnd - e.startTime, bytes: e.transferSize } : null;
+      });
+      if (fetched) {
+        seatMapFetchMs.push(round(fetched.ms));
+        seatMapBytes = fetched.bytes;
+      }
       log(`first draw ${firstDrawMs[firstDrawMs.length - 1]} ms`);
     }
 
-    // Click → colour, on free seats spread over the bowl.
-    const free = await page.evaluate(() =>
-      [...document.querySelectorAll<SVGCircleElement>('circle.seat[data-status="available"]')].filter((_, i) => i % 997 === 0).map((c) => c.dataset.ticketId!),
-    );
+    // Click → colour, on free seats spread over the bowl: a click at the seat's place on screen, until
+    // the map's count of seats held by this terminal changes (the colour is painted in the same frame).
+    const seatMap = await api<{ seats: { ticketId: number | null; x: number; y: number; status: string }[] }>(`/api/v1/events/${stadium.eventId}/seat-map`);
+    const free = seatMap.seats.filter((s, i) => s.status === 'available' && s.ticketId !== null && i % 997 === 0).slice(0, opts.clicks ?? 15);
     const clicks: number[] = [];
-    for (const id of free.slice(0, opts.clicks ?? 15)) {
-      for (const want of ['mine', 'available']) {
+    for (const seat of free) {
+      for (const delta of [1, -1]) {
         clicks.push(
           await page.evaluate(
-            ([tid, status]) =>
+            ([x, y, d]) =>
               new Promise<number>((resolve) => {
-                const el = document.querySelector<SVGCircleElement>(`circle[data-ticket-id="${tid}"]`)!;
+                const svg = document.querySelector<SVGSVGElement>('svg[data-seat-count]')!;
+                const before = Number(svg.dataset.countMine);
+                const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM()!);
+                const target = document.elementFromPoint(p.x, p.y) ?? svg;
                 const t = performance.now();
                 const obs = new MutationObserver(() => {
-                  const now = document.querySelector<SVGCircleElement>(`circle[data-ticket-id="${tid}"]`)!;
-                  if (now.dataset.status === status) {
+                  if (Number(svg.dataset.countMine) === before + d) {
                     obs.disconnect();
                     requestAnimationFrame(() => resolve(performance.now() - t));
                   }
                 });
-                obs.observe(document.querySelector('svg[data-seat-count]')!, { attributes: true, subtree: true, attributeFilter: ['data-status'] });
-                el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+                obs.observe(svg, { attributes: true, attributeFilter: ['data-count-mine'] });
+                target.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: p.x, clientY: p.y }));
               }),
-            [id, want] as const,
+            [seat.x, seat.y, delta] as const,
           ),
         );
       }
@@ -131,28 +147,31 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
 
     // Another terminal (the HTTP API, another holder) → this map's colour, through the SSE push.
     const pushes: number[] = [];
-    for (const id of free.slice(0, opts.clicks ?? 15)) {
+    for (const seat of free) {
+      const id = seat.ticketId!;
       const ms = await page.evaluate(
         ([tid, eventId]) =>
           new Promise<number>((resolve, reject) => {
+            const svg = document.querySelector<SVGSVGElement>('svg[data-seat-count]')!;
+            const before = Number(svg.dataset.countHeld);
             const t = performance.now();
             const obs = new MutationObserver(() => {
-              if (document.querySelector<SVGCircleElement>(`circle[data-ticket-id="${tid}"]`)!.dataset.status === 'held') {
+              if (Number(svg.dataset.countHeld) === before + 1) {
                 obs.disconnect();
                 requestAnimationFrame(() => resolve(performance.now() - t));
               }
             });
-            obs.observe(document.querySelector('svg[data-seat-count]')!, { attributes: true, subtree: true, attributeFilter: ['data-status'] });
+            obs.observe(svg, { attributes: true, attributeFilter: ['data-count-held'] });
             fetch(`/api/v1/events/${eventId}/holds`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ ticketIds: [Number(tid)], holder: 'bench-other-terminal' }),
+              body: JSON.stringify({ ticketIds: [tid], holder: 'bench-other-terminal' }),
             }).then((r) => (r.ok ? undefined : reject(new Error(`hold ${r.status}`))), reject);
           }),
         [id, stadium.eventId] as const,
       );
       pushes.push(ms);
-      await api(`/api/v1/events/${stadium.eventId}/holds/release`, { ticketIds: [Number(id)], holder: 'bench-other-terminal' });
+      await api(`/api/v1/events/${stadium.eventId}/holds/release`, { ticketIds: [id], holder: 'bench-other-terminal' });
     }
     log(`other terminal → colour p50 ${pct(pushes, 50).toFixed(1)} ms`);
 
@@ -188,7 +207,7 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
     };
     log(`pan: ${pan.frames} frames, mean ${pan.meanFrameMs} ms, p95 ${pan.p95FrameMs} ms`);
     await context.close();
-    return { seats: stadium.seatCount, firstDrawMs, clickToColourMs: stats(clicks), otherTerminalMs: stats(pushes), pan, seedMs };
+    return { seats: stadium.seatCount, firstDrawMs, seatMapFetchMs, seatMapBytes, clickToColourMs: stats(clicks), otherTerminalMs: stats(pushes), pan, seedMs };
   } finally {
     await browser.close();
     await app.close();

@@ -102,7 +102,7 @@ export const HoldInput = z.strictObject({
   id: Id.describe('the event'),
   ticketIds: z.array(Id).min(1).max(100),
   holder: Holder.optional(),
-  ttlSeconds: z.number().int().min(5).max(3600).optional().describe('how long the hold lasts (default 300)'),
+  ttlSeconds: z.number().int().min(5).max(3600).optional().describe('how long the hold lasts; default MARQUEE_HOLD_SECONDS on the server, else 300'),
 });
 
 export const ReleaseInput = z.strictObject({

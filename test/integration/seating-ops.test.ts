@@ -196,3 +196,21 @@ describe('general admission', () => {
     await store.close();
   });
 });
+
+describe('hold length', () => {
+  it('defaults to five minutes, configurable with MARQUEE_HOLD_SECONDS within 5 s – 1 h', async () => {
+    const { defaultHoldSeconds } = await import('../../electron/core/services/seating-handlers.js');
+    expect(defaultHoldSeconds({})).toBe(300);
+    expect(defaultHoldSeconds({ MARQUEE_HOLD_SECONDS: '90' })).toBe(90);
+    expect(defaultHoldSeconds({ MARQUEE_HOLD_SECONDS: '2' })).toBe(300);
+    expect(defaultHoldSeconds({ MARQUEE_HOLD_SECONDS: 'soon' })).toBe(300);
+    const store = await memoryStore();
+    const { ctx, eventId, ticketIds } = await chartedEvent(store);
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    holdClock.now = () => now;
+    const held = await invoke(ctx, FULL_ACCESS, 'holdSeats', { id: eventId, ticketIds: [ticketIds[0]!] });
+    expect(held.holder).toBe('kiosk'); // no holder given over IPC: the kiosk
+    expect(held.holds[0]!.expiresAt).toBe(new Date(now + 300_000).toISOString());
+    await store.close();
+  });
+});

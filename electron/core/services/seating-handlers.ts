@@ -26,7 +26,12 @@ type SeatingOp =
   | 'cancelOrder'
   | 'eventInventory';
 
-export const DEFAULT_HOLD_SECONDS = 300;
+/** How long a click holds a seat unless the request says (ttlSeconds): MARQUEE_HOLD_SECONDS (5–3600), else 5 minutes. */
+export function defaultHoldSeconds(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.MARQUEE_HOLD_SECONDS);
+  return Number.isInteger(n) && n >= 5 && n <= 3600 ? n : 300;
+}
+const DEFAULT_HOLD_SECONDS = defaultHoldSeconds();
 
 /**
  * Who holds: the holder the client names (the renderer sends its terminal id, kept per window),

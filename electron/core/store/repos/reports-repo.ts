@@ -245,8 +245,9 @@ function topCustomersPruned(db: SQLite.Database, f: SalesFilter, limit: number, 
 /** Box-office and partner orders meet in the one customers table (partner buyers are matched by email). */
 export function topCustomers(db: SQLite.Database, f: SalesFilter, limit: number): CustomerTotal[] {
   const share = Math.max(f.boxOfficeChannels !== null ? spanShare(db, 'orders', 'created_at', f) : 0, f.partnerChannels !== null ? spanShare(db, 'partner_orders', 'occurred_at', f) : 0);
-  // Long ranges prune by all-time spend; very short ones (a few percent of the orders) just scan.
-  let top = f.rawOnly || share < 0.05 ? null : topCustomersPruned(db, f, limit, share >= 0.3 ? Infinity : 8192);
+  // Long ranges prune by all-time spend; short ones (under ~15% of the orders, e.g. a month of a
+  // year) keep too many customers in the running, so they scan their orders by time.
+  let top = f.rawOnly || share < 0.15 ? null : topCustomersPruned(db, f, limit, share >= 0.3 ? Infinity : 8192);
   if (!top) {
     // A short range reads its orders by time (SQLite's own estimate picks the customer index here, wrongly).
     const parts: string[] = [];

@@ -53,6 +53,61 @@ const SeatLayer = memo(function SeatLayer({ seats, colours }: { seats: MapSeat[]
   );
 });
 
+/**
+ * Big charts (a stadium) are drawn as one <path> per colour instead of one <circle> per seat: tens of
+ * thousands of elements cost seconds of style and layout on open, a handful of paths do not. Clicks
+ * and tooltips then find the seat from the pointer position (useSeatFinder).
+ */
+export const DOM_SEAT_LIMIT = 4000;
+
+const PathLayer = memo(function PathLayer({ seats, colours }: { seats: MapSeat[]; colours: Map<string, string> }) {
+  const groups = new Map<string, { fill: string; state: string; d: string[] }>();
+  for (const s of seats) {
+    const state = seatState(s);
+    const fill = state === 'available' ? (colours.get(s.zone) ?? '#15803d') : STATUS_COLOURS[state];
+    const key = `${state}|${fill}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { fill, state, d: [] }));
+    g.d.push(`M${s.x - R} ${s.y}a${R} ${R} 0 1 0 ${2 * R} 0a${R} ${R} 0 1 0 ${-2 * R} 0`);
+  }
+  return (
+    <g shapeRendering="optimizeSpeed">
+      {[...groups].map(([key, g]) => (
+        <path key={key} d={g.d.join('')} fill={g.fill} className={`seat-layer seat-${g.state}`} />
+      ))}
+    </g>
+  );
+});
+
+/** Nearest seat to a point of the drawing, through a grid of 2-seat cells (the positions never change). */
+function useSeatFinder(seats: MapSeat[]) {
+  return useMemo(() => {
+    const cell = 20;
+    const grid = new Map<string, number[]>();
+    seats.forEach((s, i) => {
+      const k = `${Math.floor(s.x / cell)},${Math.floor(s.y / cell)}`;
+      const list = grid.get(k);
+      if (list) list.push(i);
+      else grid.set(k, [i]);
+    });
+    return (x: number, y: number): number | undefined => {
+      let best: number | undefined;
+      let bestD = (R * 1.4) ** 2;
+      const cx = Math.floor(x / cell);
+      const cy = Math.floor(y / cell);
+      for (let dx = -1; dx <= 1; dx++) {
+        for (let dy = -1; dy <= 1; dy++) {
+          for (const i of grid.get(`${cx + dx},${cy + dy}`) ?? []) {
+            const d = (seats[i]!.x - x) ** 2 + (seats[i]!.y - y) ** 2;
+            if (d < bestD) [best, bestD] = [i, d];
+          }
+        }
+      }
+      return best;
+    };
+  }, [seats]);
+}
+
 interface ViewBox {
   x: number;
   y: number;
@@ -102,6 +157,23 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
   const colours = useMemo(() => zoneColours(data.chart.zones), [data.chart.zones]);
   const neighbour = useNeighbours(seats);
   const index = useMemo(() => new Map(seats.map((s, i) => [`${s.section}|${s.row}|${s.seat}`, i])), [seats]);
+  const find = useSeatFinder(seats);
+  const asPaths = seats.length > DOM_SEAT_LIMIT;
+  const seatAt = (e: { target: EventTarget; clientX: number; clientY: number }) => {
+    const key = (e.target as SVGElement).dataset?.seat;
+    if (key !== undefined) return index.get(key);
+    if (!asPaths) return undefined;
+    const p = toSvg(e.clientX, e.clientY);
+    return find(p.x, p.y);
+  };
+  const counts = useMemo(() => {
+    const c = { mine: 0, held: 0, sold: 0 };
+    for (const s of seats) {
+      const st = seatState(s);
+      if (st === 'mine' || st === 'held' || st === 'sold') c[st]++;
+    }
+    return c;
+  }, [seats]);
 
   useEffect(() => setView(full), [full]);
 
@@ -167,16 +239,14 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
         return;
       }
     }
-    const key = (e.target as SVGElement).dataset?.seat;
-    const i = key === undefined ? undefined : index.get(key);
+    const i = seatAt(e);
     setTip(i === undefined ? null : { text: describeSeat(seats[i]!), x: e.clientX, y: e.clientY });
   };
   const onClick = (e: MouseEvent<SVGSVGElement>) => {
     const moved = drag.current?.moved;
     drag.current = null;
     if (moved) return;
-    const key = (e.target as SVGElement).dataset?.seat;
-    const i = key === undefined ? undefined : index.get(key);
+    const i = seatAt(e);
     if (i === undefined) return;
     setFocus(i);
     onSeat(seats[i]!);
@@ -238,11 +308,15 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
           }}
           onClick={onClick}
           data-seat-count={seats.length}
+          data-mode={asPaths ? 'paths' : 'dots'}
+          data-count-mine={counts.mine}
+          data-count-held={counts.held}
+          data-count-sold={counts.sold}
         >
           <text x={width / 2} y={-6} textAnchor="middle" className="seatmap-stage">
             STAGE / SCREEN
           </text>
-          <SeatLayer seats={seats} colours={colours} />
+          {asPaths ? <PathLayer seats={seats} colours={colours} /> : <SeatLayer seats={seats} colours={colours} />}
           {focused ? <circle cx={focused.x} cy={focused.y} r={R + 2.5} className="seat-focus-ring" /> : null}
         </svg>
         {tip ? (

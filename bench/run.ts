@@ -201,7 +201,7 @@ async function main() {
     title: 'on-sale rush',
     url: `${server.base}/`,
     connections: cfg.connections,
-    seconds: cfg.quick ? 30 : 90,
+    seconds: cfg.quick ? 30 : 120,
     amount: quota + extra,
     method: 'POST',
     body: '{}',

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../electron/core/store/database.js';
 
 // A scratch table keeps these tests about the write path, not about the sell rules.
-async function scratchStore(file = ':memory:', groupCommit?: { maxBatch?: number; windowMs?: number }): Promise<Store> {
+async function scratchStore(file = ':memory:', groupCommit?: { maxBatch?: number }): Promise<Store> {
   const store = await openStore({ file, ...(groupCommit ? { groupCommit } : {}) });
   store.writerRaw.exec('CREATE TABLE scratch (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
   return store;
@@ -100,22 +100,6 @@ describe('group commit (store.writeGrouped)', () => {
     await Promise.all(Array.from({ length: 5 }, (_, i) => store.writeGrouped(insert(`x${i}`)).then(() => answered.push(i))));
     expect(atCommit).toEqual([0]);
     expect(answered).toHaveLength(5);
-    await store.close();
-  });
-
-  it('under concurrency, a group waits (up to windowMs) for as many requests as the last one had', async () => {
-    const store = await scratchStore(':memory:', { windowMs: 5_000 });
-    await Promise.all(Array.from({ length: 4 }, (_, i) => store.writeGrouped(insert(`w${i}`))));
-    expect(store.group.stats.groups).toBe(1);
-    // the next wave trickles in over several turns of the event loop: still one group, flushed by its 4th request
-    const wave: Promise<number>[] = [];
-    for (let i = 0; i < 4; i++) {
-      wave.push(store.writeGrouped(insert(`t${i}`)));
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    await Promise.all(wave);
-    expect(store.group.stats.groups).toBe(2);
-    expect(store.group.stats.largestGroup).toBe(4);
     await store.close();
   });
 

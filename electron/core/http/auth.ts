@@ -16,7 +16,7 @@ export const newSecret = (bytes = 32) => randomBytes(bytes).toString('base64url'
 export class BrowserSessions {
   /** code → the user it signs in (null: the server token's admin when no admin account exists yet). */
   private readonly codes = new Map<string, number | null>();
-  private readonly sessions = new Map<string, { userId: number | null; expires: number }>();
+  private readonly sessions = new Map<string, { userId: number | null; expires: number; lastSeen: number }>();
 
   constructor(private readonly ttlMs = 12 * 60 * 60 * 1000) {}
 
@@ -41,19 +41,24 @@ export class BrowserSessions {
   /** A new session for a user who just signed in. */
   create(userId: number | null): string {
     const sid = newSecret(32);
-    this.sessions.set(sid, { userId, expires: Date.now() + this.ttlMs });
+    this.sessions.set(sid, { userId, expires: Date.now() + this.ttlMs, lastSeen: Date.now() });
     return sid;
   }
 
-  /** The session's user (undefined when there is no such live session). */
-  userOf(sid: string | undefined): number | null | undefined {
+  /**
+   * The session's user (undefined when there is no such live session). `idleMs`: a session unused
+   * that long is over (the idle lock, enforced here too, not only by the page).
+   */
+  userOf(sid: string | undefined, idleMs?: number): number | null | undefined {
     if (!sid) return undefined;
     const s = this.sessions.get(sid);
     if (s === undefined) return undefined;
-    if (s.expires < Date.now()) {
+    const now = Date.now();
+    if (s.expires < now || (idleMs !== undefined && now - s.lastSeen > idleMs)) {
       this.sessions.delete(sid);
       return undefined;
     }
+    s.lastSeen = now;
     return s.userId;
   }
 

@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/errors.js';
 import { operations, type OperationName } from '../../../shared/operations/index.js';
 import { anonymous, callerForToken, callerForUser, callerOf } from '../auth/callers.js';
 import * as usersRepo from '../store/repos/users-repo.js';
+import { securitySettings } from '../services/auth-handlers.js';
 import type { OpContext, SessionPort } from '../services/context.js';
 import { invoke, toAppError, type Caller } from '../services/dispatch.js';
 import { BrowserSessions, parseCookies, safeEqual } from './auth.js';
@@ -105,6 +106,13 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     },
   });
 
+  // The idle lock's minutes, re-read at most every 30 s; a minute of slack over the page's own lock.
+  let idle = { ms: 6 * 60_000, readAt: 0 };
+  const sessionIdleMs = async () => {
+    if (Date.now() - idle.readAt > 30_000) idle = { ms: ((await securitySettings(o.ctx.store.reader)).idleLockMinutes + 1) * 60_000, readAt: Date.now() };
+    return idle.ms;
+  };
+
   /** The server token before its user exists (tests, an API-only server): the first admin, or an admin with no account. */
   const serverTokenCaller = async (terminal: string, session?: SessionPort): Promise<Caller> => {
     const admin = await usersRepo.firstActiveAdmin(o.ctx.store.reader);
@@ -127,7 +135,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
       throw new AppError('UNAUTHORIZED', found.kind === 'revoked' ? 'This API token was revoked' : 'The API token is not valid');
     }
     const sid = cookieSid(req);
-    const userId = sessions.userOf(sid);
+    const userId = sessions.userOf(sid, await sessionIdleMs());
     if (userId !== undefined) {
       // A cookie rides along with cross-site requests; SameSite=Strict stops most, Origin stops the rest.
       const origin = req.headers.origin;

@@ -20,11 +20,9 @@ export interface GroupCommitOptions {
   /** Items per transaction at most; the queue flushes at once when it reaches this. */
   maxBatch?: number;
   /**
-   * How long a group may keep collecting (default 1 ms). A lone request (the last group had one
-   * item) is flushed at the first turn of the event loop that brings no other, so an idle system
-   * never waits. Under concurrency (the last group had several items) the group waits until as many
-   * requests as last time have arrived, or windowMs, or maxBatch: a rush then pays one fsync per
-   * wave of requests instead of one per trickle.
+   * How long a group may keep collecting (default 1 ms). The group is flushed at the first turn of
+   * the event loop that brings no new request, so an idle system never waits for the window; under
+   * a rush, requests still arriving from the sockets join the group until the window or maxBatch.
    */
   windowMs?: number;
   /**
@@ -77,8 +75,6 @@ export class GroupCommitter {
   private scheduled = false;
   private collectingSince = 0;
   private seenAtLastTurn = 0;
-  private lastGroupSize = 0;
-  private waitTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly maxBatch: number;
   private readonly windowMs: number;
   private readonly stmts: {
@@ -124,8 +120,8 @@ export class GroupCommitter {
   submit<T>(fn: GroupItem<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (this.queue.length >= this.maxBatch) this.flushSoon();
-      else this.requestFlush();
+      if (this.queue.length >= this.maxBatch) this.requestFlush(true);
+      else this.requestFlush(false);
     });
   }
 
@@ -133,23 +129,13 @@ export class GroupCommitter {
     return this.queue.length;
   }
 
-  private requestFlush(): void {
-    const waveIn = this.queue.length >= this.lastGroupSize;
+  private requestFlush(now: boolean): void {
     if (this.scheduled) {
-      // The wave we were waiting for is in: flush once this turn's requests have all been read.
-      if (this.waitTimer && waveIn) {
-        clearTimeout(this.waitTimer);
-        this.waitTimer = null;
-        setImmediate(() => this.flushSoon());
-      }
+      if (now) this.flushSoon();
       return;
     }
     this.scheduled = true;
-    if (this.lastGroupSize > 1 && this.windowMs > 0) {
-      if (waveIn) setImmediate(() => this.flushSoon());
-      else this.waitTimer = setTimeout(() => this.flushSoon(), this.windowMs);
-      return;
-    }
+    if (now) return this.flushSoon();
     this.collectingSince = performance.now();
     this.seenAtLastTurn = this.queue.length;
     setImmediate(this.collect);
@@ -170,10 +156,6 @@ export class GroupCommitter {
   private flushing = false;
 
   private flushSoon(): void {
-    if (this.waitTimer) {
-      clearTimeout(this.waitTimer);
-      this.waitTimer = null;
-    }
     if (this.flushing) return;
     this.flushing = true;
     queueMicrotask(() =>
@@ -188,18 +170,9 @@ export class GroupCommitter {
   flush(): void {
     this.scheduled = false;
     if (this.queue.length === 0) return;
-    if (this.waitTimer) {
-      clearTimeout(this.waitTimer);
-      this.waitTimer = null;
-    }
     const group = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
-    this.lastGroupSize = group.length;
     this.queue = group === this.queue ? [] : this.queue.slice(this.maxBatch);
-    if (this.queue.length > 0) {
-      // Left over from a burst larger than maxBatch: already waiting, so the next group goes right after.
-      this.scheduled = true;
-      setImmediate(() => this.flushSoon());
-    }
+    if (this.queue.length > 0) this.requestFlush(false);
 
     const started = performance.now();
     let outcomes: Outcome[];

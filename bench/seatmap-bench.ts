@@ -118,6 +118,9 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
     const seatMap = await api<{ seats: { ticketId: number | null; x: number; y: number; status: string }[] }>(`/api/v1/events/${stadium.eventId}/seat-map`);
     const free = seatMap.seats.filter((s, i) => s.status === 'available' && s.ticketId !== null && i % 997 === 0).slice(0, opts.clicks ?? 15);
     const clicks: number[] = [];
+    page.on('crash', () => log('page crashed'));
+    page.on('pageerror', (e) => log(`page error ${e.message}`));
+    browser.on('disconnected', () => log('browser disconnected'));
     for (const seat of free) {
       for (const delta of [1, -1]) {
         clicks.push(

@@ -6,6 +6,8 @@ export interface ListingRowInput extends Omit<Insertable<ListingsTable>, 'seats_
   seats: string[] | null;
 }
 
+const TICKET_INSERT_SLICE = 1000;
+
 /** Inserts a listing and one ticket per seat (or per unit when seats are not numbered). */
 export async function insertListingWithTickets(trx: Trx, input: ListingRowInput) {
   const { seats, ...rest } = input;
@@ -15,23 +17,28 @@ export async function insertListingWithTickets(trx: Trx, input: ListingRowInput)
     .returningAll()
     .executeTakeFirstOrThrow();
   const labels: (string | null)[] = seats ?? Array.from({ length: input.quantity }, () => null);
-  const tickets = await trx
-    .insertInto('tickets')
-    .values(
-      labels.map((seat) => ({
-        listing_id: listing.id,
-        event_id: listing.event_id,
-        seller_id: listing.seller_id,
-        section: listing.section,
-        row: listing.row,
-        seat,
-        price_cents: listing.price_cents,
-        currency: listing.currency,
-        updated_at: listing.created_at,
-      })),
-    )
-    .returningAll()
-    .execute();
+  const tickets = [];
+  // SQLite caps bound variables per statement (32,766), so large listings go in slices.
+  for (let i = 0; i < labels.length; i += TICKET_INSERT_SLICE) {
+    const slice = await trx
+      .insertInto('tickets')
+      .values(
+        labels.slice(i, i + TICKET_INSERT_SLICE).map((seat) => ({
+          listing_id: listing.id,
+          event_id: listing.event_id,
+          seller_id: listing.seller_id,
+          section: listing.section,
+          row: listing.row,
+          seat,
+          price_cents: listing.price_cents,
+          currency: listing.currency,
+          updated_at: listing.created_at,
+        })),
+      )
+      .returningAll()
+      .execute();
+    tickets.push(...slice);
+  }
   return { listing, tickets };
 }
 

@@ -83,7 +83,17 @@ async function optionalBench(prefix: string, exportName: string, opts: Record<st
     const mod = (await import(pathToFileURL(join(HERE, file)).href)) as Record<string, unknown>;
     const fn = mod[exportName];
     if (typeof fn !== 'function') return { file, error: `${file} has no export ${exportName}` };
-    return { file, result: await (fn as (o: unknown) => Promise<unknown>)(opts) };
+    // Bounded like every other phase: a bench that hangs is reported, not waited for.
+    const limit = Number(process.env.BENCH_FOREIGN_TIMEOUT_S ?? 120);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${file}: ${exportName} did not finish within ${limit} s (BENCH_FOREIGN_TIMEOUT_S)`)), limit * 1000);
+    });
+    try {
+      return { file, result: await Promise.race([(fn as (o: unknown) => Promise<unknown>)(opts), timeout]) };
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (err) {
     return { file, error: String((err as Error).stack ?? err) };
   }
@@ -280,6 +290,8 @@ async function main() {
   writeFileSync(out, renderResults(results));
   log(`wrote ${out} in ${results.seconds.toFixed(0)} s`);
   if (!process.env.BENCH_DIR && existsSync(cfg.workDir)) rmSync(cfg.workDir, { recursive: true, force: true });
+  // A foreign bench that timed out may still hold children (a browser); the run is over.
+  process.exit(0);
 }
 
 main().catch((err) => {

@@ -118,32 +118,36 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
     const seatMap = await api<{ seats: { ticketId: number | null; x: number; y: number; status: string }[] }>(`/api/v1/events/${stadium.eventId}/seat-map`);
     const free = seatMap.seats.filter((s, i) => s.status === 'available' && s.ticketId !== null && i % 997 === 0).slice(0, opts.clicks ?? 15);
     const clicks: number[] = [];
-    page.on('crash', () => log('page crashed'));
-    page.on('pageerror', (e) => log(`page error ${e.message}`));
-    browser.on('disconnected', () => log('browser disconnected'));
     for (const seat of free) {
       for (const delta of [1, -1]) {
-        clicks.push(
-          await page.evaluate(
-            ([x, y, d]) =>
-              new Promise<number>((resolve) => {
-                const svg = document.querySelector<SVGSVGElement>('svg[data-seat-count]')!;
-                const before = Number(svg.dataset.countMine);
-                const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM()!);
-                const target = document.elementFromPoint(p.x, p.y) ?? svg;
-                const t = performance.now();
-                const obs = new MutationObserver(() => {
-                  if (Number(svg.dataset.countMine) === before + d) {
-                    obs.disconnect();
-                    requestAnimationFrame(() => resolve(performance.now() - t));
-                  }
-                });
-                obs.observe(svg, { attributes: true, attributeFilter: ['data-count-mine'] });
-                target.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: p.x, clientY: p.y }));
-              }),
-            [seat.x, seat.y, delta] as const,
-          ),
+        const at = await page.evaluate(
+          ([x, y]) => {
+            const svg = document.querySelector<SVGSVGElement>('svg[data-seat-count]')!;
+            const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM()!);
+            return { x: p.x, y: p.y };
+          },
+          [seat.x, seat.y] as const,
         );
+        // Armed first: from the real pointer press to the frame after the count changed.
+        const measured = page.evaluate(
+          (d) =>
+            new Promise<number>((resolve) => {
+              const svg = document.querySelector<SVGSVGElement>('svg[data-seat-count]')!;
+              const before = Number(svg.dataset.countMine);
+              let t = 0;
+              document.addEventListener('pointerdown', () => (t = performance.now()), { once: true, capture: true });
+              const obs = new MutationObserver(() => {
+                if (Number(svg.dataset.countMine) === before + d) {
+                  obs.disconnect();
+                  requestAnimationFrame(() => resolve(performance.now() - t));
+                }
+              });
+              obs.observe(svg, { attributes: true, attributeFilter: ['data-count-mine'] });
+            }),
+          delta,
+        );
+        await page.mouse.click(at.x, at.y);
+        clicks.push(await measured);
       }
     }
     log(`click → colour p50 ${pct(clicks, 50).toFixed(1)} ms over ${clicks.length}`);

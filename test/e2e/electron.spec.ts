@@ -35,6 +35,8 @@ type Client = Record<string, (input: unknown) => Promise<unknown>>;
 const root = resolve(import.meta.dirname, '..', '..');
 const binary = findElectronBinary();
 const noBinary = 'reason' in binary ? binary.reason : 'no Electron binary';
+// The list reporter does not print skip reasons, so say once why the real-Electron tests will not run.
+if (!binary.path) console.log(`electron.spec: the two "in Electron" tests skip: ${noBinary}`);
 
 /** Calls an operation through the preload's window.marquee, i.e. over the IPC bridge. */
 const ipc = <T>(page: Page, name: string, input: unknown) =>

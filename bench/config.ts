@@ -44,8 +44,8 @@ export function benchConfig(env = process.env): BenchConfig {
     httpSeconds: num('BENCH_HTTP_SECONDS', 10, 2),
     profileSeconds: num('BENCH_PROFILE_SECONDS', 3, 1),
     searchQueries: num('BENCH_SEARCH_QUERIES', 300, 50),
-    importRows: num('BENCH_IMPORT_ROWS', 200_000, 10_000),
-    reportOrders: num('BENCH_REPORT_ORDERS', 300_000, 10_000),
+    importRows: num('BENCH_IMPORT_ROWS', 1_000_000, 10_000),
+    reportOrders: num('BENCH_REPORT_ORDERS', 1_000_000, 10_000),
     workDir: env.BENCH_DIR ?? join(tmpdir(), `marquee-bench-${process.pid}`),
   };
 }

@@ -231,13 +231,28 @@ ${r.httpSearch.errors} errors, ${r.httpSearch.non2xx} non-2xx.
 `);
   out.push(renderForeign('CSV import', r.importBench));
   out.push(renderForeign('Sales reports', r.reportsBench));
+  out.push(REPORT_INDEXES);
   out.push(renderForeign('Seat map in a browser', r.seatmapBench));
   out.push(`
 ## How to run
 
-\`npm run bench\` (about 3–5 minutes on 2 cores). \`BENCH_QUICK=1 npm run bench\` for a smoke run. Knobs: BENCH_CATALOG_TICKETS,
+\`npm run bench\` (about 10–15 minutes on 2 cores the first time, when the 1,000,000-order report store is built into bench/tmp; less afterwards). \`BENCH_QUICK=1 npm run bench\` for a smoke run. Knobs: BENCH_CATALOG_TICKETS,
 BENCH_HTTP_SECONDS, BENCH_CONNECTIONS, BENCH_LOOP_SECONDS, BENCH_INPROCESS_SECONDS, BENCH_SEARCH_QUERIES, BENCH_IMPORT_ROWS,
 BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there).
 `);
   return out.join('\n');
 }
+
+/** What makes the report figures above possible; kept beside them so the two are read together. */
+const REPORT_INDEXES = `
+What gives these figures: reports read summary tables, not the orders. \`report_hourly\` (revenue and order count per UTC
+hour, source, channel and currency), \`report_daily\` (per UTC day and key: state/province, country, referral, event, seller,
+tender; index \`report_daily_by_key\`) and \`report_customer_totals\` (index \`report_customer_totals_by_cents\`, so top
+customers visit spenders in descending order and stop as soon as nobody left can reach the top N). Before each report,
+orders above a saved high-water mark are folded in, 5,000 per transaction, so a sale never pays for them; refunds and
+voids mark their day for a rebuild through triggers. Whole local days of the range come from the summaries (UTC hours
+folded into local days, so any time zone and DST are exact); the partial days at the edges read the orders through
+\`orders_by_created\` and \`orders_by_customer_report\`, and partner orders through \`partner_orders_report\` and
+\`partner_orders_by_customer_report\`. Tests check that every report gives the same answer from the summaries as from the
+orders.
+`;

@@ -84,7 +84,7 @@ async function optionalBench(prefix: string, exportName: string, opts: Record<st
     const fn = mod[exportName];
     if (typeof fn !== 'function') return { file, error: `${file} has no export ${exportName}` };
     // Bounded like every other phase: a bench that hangs is reported, not waited for.
-    const limit = Number(process.env.BENCH_FOREIGN_TIMEOUT_S ?? 120);
+    const limit = Number(process.env.BENCH_FOREIGN_TIMEOUT_S ?? 600);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${file}: ${exportName} did not finish within ${limit} s (BENCH_FOREIGN_TIMEOUT_S)`)), limit * 1000);

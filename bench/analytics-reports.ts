@@ -9,6 +9,7 @@ import SQLite from 'better-sqlite3';
 import * as reports from '../electron/core/analytics/reports.js';
 import { ensureRollups } from '../electron/core/analytics/rollups.js';
 import { openStore } from '../electron/core/store/database.js';
+import { mulberry32 } from '../shared/prng.js';
 
 export interface BenchReportsOptions {
   /** Orders in all (box office + partner). Default 1,000,000. */
@@ -53,16 +54,6 @@ const CUSTOMERS = 150_000;
 const REFERRALS = ['direct', 'google', 'espn', 'facebook', 'newsletter', 'instagram', 'radio', 'partner-site'];
 const STATES = ['Illinois', 'Maryland', 'New York', 'Idaho', 'Texas', 'California', 'Ohio', 'Georgia', 'Washington', 'Colorado', 'Florida', 'Oregon'];
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function build(file: string, orders: number, partnerShare: number, log: (s: string) => void) {
   const started = performance.now();

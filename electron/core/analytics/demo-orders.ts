@@ -3,21 +3,12 @@ import { insertOrder, upsertCustomer } from '../store/repos/orders-repo.js';
 import { ensureReferralSource } from '../store/repos/referrals-repo.js';
 import { markSoldIfAvailable } from '../store/repos/tickets-repo.js';
 import { ingestEvents } from './ingest.js';
+import { mulberry32 } from '../../../shared/prng.js';
 
 // Demo sales so the dashboard has something to show: box-office orders and partner order.created
 // events spread over the 30 days before `now`. Deterministic (fixed PRNG seed, order by id), so
 // screenshots and tests see the same numbers on every machine.
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PEOPLE: [string, string, string, string][] = [
   ['Ava', 'Johnson', 'Illinois', 'Chicago'],

@@ -8,18 +8,8 @@ import { insertEvent } from '../store/repos/events-repo.js';
 import { insertSeller } from '../store/repos/sellers-repo.js';
 import { insertListingWithTickets } from '../store/repos/tickets-repo.js';
 import { insertVenue } from '../store/repos/venues-repo.js';
+import { mulberry32 } from '../../../shared/prng.js';
 
-/** Small deterministic PRNG so the demo looks the same on every machine. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

@@ -31,7 +31,13 @@ describe('marquee CLI', () => {
     const data = tempDir();
     const seed = run('seed', '--data', data);
     expect(seed.status).toBe(0);
-    expect(seed.stdout).toMatch(/Seeded 8 venues, 27 events/);
+    const m = /Seeded (\d+) venues, (\d+) events, (\d+) listings, (\d+) tickets/.exec(seed.stdout);
+    expect(m).not.toBeNull();
+    const seeded = new SQLite(join(data, 'marquee.sqlite'), { readonly: true });
+    const counts = ['venues', 'events', 'listings', 'tickets'].map((t) => seeded.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
+    seeded.close();
+    expect(m!.slice(1).map(Number)).toEqual(counts);
+    expect(counts[1]).toBeGreaterThanOrEqual(27);
     expect(run('seed', '--data', data).status).toBe(1);
     const csv = fileURLToPath(new URL('sampleTickets.csv', SHARED_DATA));
     const dry = run('import', csv, '--data', data, '--seller', '2', '--dry-run');

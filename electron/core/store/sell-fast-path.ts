@@ -1,3 +1,4 @@
+import type { NewOrder } from './repos/orders-repo.js';
 import type SQLite from 'better-sqlite3';
 
 /**
@@ -19,17 +20,7 @@ export interface CustomerFields {
   country: string | null;
 }
 
-export interface NewOrder {
-  code: string;
-  customerId: number | null;
-  channel: 'kiosk' | 'api';
-  referral: string | null;
-  totalCents: number;
-  currency: string;
-  now: string;
-  items: { ticketId: number; priceCents: number }[];
-  payment: { tender: 'cash' | 'card' | 'comp'; amountCents: number; tenderedCents: number | null; changeCents: number | null };
-}
+export type { NewOrder } from './repos/orders-repo.js';
 
 function prepare(db: SQLite.Database) {
   return {

@@ -20,20 +20,20 @@ export async function upsertCustomer(trx: Trx, c: Omit<Insertable<CustomersTable
   return row.id;
 }
 
-export async function insertOrder(
-  trx: Trx,
-  o: {
-    code: string;
-    customerId: number | null;
-    channel: 'kiosk' | 'api';
-    referral: string | null;
-    totalCents: number;
-    currency: string;
-    now: string;
-    items: { ticketId: number; priceCents: number }[];
-    payment: { tender: 'cash' | 'card' | 'comp'; amountCents: number; tenderedCents: number | null; changeCents: number | null };
-  },
-) {
+/** An order to write; the Kysely path here and the prepared-statement path in sell-fast-path share it. */
+export interface NewOrder {
+  code: string;
+  customerId: number | null;
+  channel: 'kiosk' | 'api';
+  referral: string | null;
+  totalCents: number;
+  currency: string;
+  now: string;
+  items: { ticketId: number; priceCents: number }[];
+  payment: { tender: 'cash' | 'card' | 'comp'; amountCents: number; tenderedCents: number | null; changeCents: number | null };
+}
+
+export async function insertOrder(trx: Trx, o: NewOrder) {
   const order = await trx
     .insertInto('orders')
     .values({

@@ -160,14 +160,11 @@ async function build(file: string, orders: number, partnerShare: number, log: (s
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Times every sales report over `orders` orders (default 1,000,000); see the header comment. */
-export async function benchReports(opts: BenchReportsOptions = {}): Promise<BenchReportsResult> {
-  const orders = opts.orders ?? 1_000_000;
-  const partnerShare = opts.partnerShare ?? 0.3;
-  const runs = opts.runs ?? 5;
-  const log = opts.log ?? ((s: string) => console.log(s));
+/** The dataset with `orders` orders: bench/tmp/analytics-v5-<orders>.sqlite, built when missing or stale. */
+export async function ensureReportsDataset(o: { orders: number; partnerShare?: number; file?: string; rebuild?: boolean; log: (s: string) => void }) {
+  const { orders, log } = o;
   // The version in the name changes whenever the dataset or the schema it needs changes.
-  const file = opts.file ?? join(HERE, 'tmp', `analytics-v5-${orders}.sqlite`);
+  const file = o.file ?? join(HERE, 'tmp', `analytics-v5-${orders}.sqlite`);
   let buildSeconds: number | null = null;
   const have = () => {
     if (!existsSync(file)) return false;
@@ -182,10 +179,20 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
       db.close();
     }
   };
-  if (opts.rebuild || !have()) {
+  if (o.rebuild || !have()) {
     log(`analytics bench: building ${orders} orders in ${file}`);
-    buildSeconds = (await build(file, orders, partnerShare, log)).seconds;
+    buildSeconds = (await build(file, orders, o.partnerShare ?? 0.3, log)).seconds;
   }
+  return { file, buildSeconds };
+}
+
+/** Times every sales report over `orders` orders (default 1,000,000); see the header comment. */
+export async function benchReports(opts: BenchReportsOptions = {}): Promise<BenchReportsResult> {
+  const orders = opts.orders ?? 1_000_000;
+  const partnerShare = opts.partnerShare ?? 0.3;
+  const runs = opts.runs ?? 5;
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const { file, buildSeconds } = await ensureReportsDataset({ orders, partnerShare, file: opts.file, rebuild: opts.rebuild, log });
   // Through the real store (migrations are up to date, reader connection as the app uses it).
   const store = await openStore({ file });
   const db = store.readerRaw;

@@ -4,6 +4,8 @@ import type { Dataset } from './dataset.js';
 import type { LoadResult } from './http-load.js';
 import type { ProfileSummary } from './profile.js';
 import type { LatencyRow } from './search.js';
+import type { BlockFigures, MainThreadBenchResult } from './mainthread-block.js';
+import type { SeatMapBenchResult } from './seatmap-bench.js';
 import type { InProcessResult } from './sell-in-process.js';
 
 export interface BenchResults {
@@ -26,7 +28,24 @@ export interface BenchResults {
   singleClerk: InProcessResult;
   hello: LoadResult;
   httpSells: LoadResult;
-  httpGroups: { groups: number; items: number; commitMs: number; busyMs: number; largestGroup: number };
+  httpGroups: {
+    groups: number;
+    items: number;
+    commitMs: number;
+    busyMs: number;
+    largestGroup: number;
+    replays: number;
+    /** Sells ran on the writer lane (a second thread) rather than on the serving thread. */
+    lane: boolean;
+    /** Serving thread busy time and whole-process CPU over the HTTP sell run. */
+    servingActiveMs: number;
+    cpuMs: number;
+  };
+  /** The same in-process run with the group committed on the calling thread (no lane). */
+  inProcessHere: InProcessResult;
+  /** A shorter HTTP sell run against a server without the lane. */
+  httpSellsHere: LoadResult;
+  mainThreadBench: { file: string; result: unknown } | { file: string; error: string } | null;
   httpCheck: { soldInRange: number; linesInRange: number; soldTwice: number };
   serverCommits: { commits: number; synchronousSeen: number[] };
   profiledLoad: LoadResult;
@@ -131,8 +150,10 @@ ${table(
     ['bare better-sqlite3 loop, one transaction per sale', 'FULL (fsync per sale)', n0(r.bareFull.sales), n0(r.bareFull.perSecond), ms(r.bareFull.p50Ms), ms(r.bareFull.p99Ms), `${n2(r.bareFull.perSecond / r.bareNormal.perSecond)} ×`],
     [`Kysely, one store.write per sale (the path before issue 8), ${r.config.connections} in flight`, 'FULL', n0(r.kysely.sales), n0(r.kysely.perSecond), ms(r.kysely.p50Ms), ms(r.kysely.p99Ms), `${n2(r.kysely.perSecond / r.bareNormal.perSecond)} ×`],
     [`**in-process invoke('sellTicket')** (IPC path without Electron), group commit, ${r.inProcess.concurrency} in flight`, 'FULL', n0(r.inProcess.sales), `**${n0(r.inProcess.perSecond)}**`, ms(r.inProcess.p50Ms), ms(r.inProcess.p99Ms), `**${n2(inVsBare)} ×**`],
+    [`in-process, group committed on the calling thread (writer lane off), ${r.inProcessHere.concurrency} in flight`, 'FULL', n0(r.inProcessHere.sales), n0(r.inProcessHere.perSecond), ms(r.inProcessHere.p50Ms), ms(r.inProcessHere.p99Ms), `${n2(r.inProcessHere.perSecond / r.bareNormal.perSecond)} ×`],
     ['in-process, a single clerk (1 in flight)', 'FULL', n0(r.singleClerk.sales), n0(r.singleClerk.perSecond), ms(r.singleClerk.p50Ms), ms(r.singleClerk.p99Ms), `${n2(r.singleClerk.perSecond / r.bareNormal.perSecond)} ×`],
     [`**HTTP PUT /api/v1/tickets/:id/sold**, autocannon ${r.config.connections} connections × ${n2(r.httpSells.seconds)} s`, 'FULL', n0(r.httpSells.requests), `**${n0(r.httpSells.perSecond)}**`, String(r.httpSells.p50Ms), String(r.httpSells.p99Ms), `**${n2(httpVsBare)} ×**`],
+    [`HTTP, writer lane off (sells on the serving thread), ${r.config.connections} connections × ${n2(r.httpSellsHere.seconds)} s`, 'FULL', n0(r.httpSellsHere.requests), n0(r.httpSellsHere.perSecond), String(r.httpSellsHere.p50Ms), String(r.httpSellsHere.p99Ms), `${n2(r.httpSellsHere.perSecond / r.bareAroundHttp.perSecond)} ×`],
     [`Fastify hello-world (baseline), ${r.config.connections} connections × ${n2(r.hello.seconds)} s`, '—', n0(r.hello.requests), `**${n0(r.hello.perSecond)}** req/s`, String(r.hello.p50Ms), String(r.hello.p99Ms), '—'],
   ],
 )}
@@ -141,13 +162,14 @@ Baselines were run twice around each target, on the shared machine: bare NORMAL 
 (before in-process → after in-process → after HTTP; the in-process ratio uses the first two, the HTTP ratio the last two:
 ${n0(r.bareAroundHttp.perSecond)}/s), Fastify hello-world ${r.helloRuns.map((h) => `${n0(h.perSecond)} req/s`).join(' → ')} (before → after the HTTP sells).
 
-Group commit in these runs:
+Group commit in these runs (the HTTP server ${g.lane ? 'ran its sells on the writer lane' : 'had no writer lane'}):
 
 ${table(
-  ['run', 'groups', 'avg sales per group', 'largest', 'COMMIT (fsync) ms per group', 'DB time per sale (statements + share of COMMIT)'],
+  ['run', 'groups', 'avg sales per group', 'largest', 'COMMIT (fsync) ms per group', 'DB time per sale (statements + share of COMMIT)', 'groups replayed with savepoints'],
   [
-    ['in-process', n0(r.inProcess.groups), n2(r.inProcess.avgGroup), n0(r.inProcess.largestGroup), n2(r.inProcess.commitMsPerGroup), '—'],
-    ['HTTP', n0(g.groups), n2(g.groups ? g.items / g.groups : 0), n0(g.largestGroup), n2(g.groups ? g.commitMs / g.groups : 0), `${n2(perSaleUs(g.busyMs, g.items))} µs (of which COMMIT ${n2(perSaleUs(g.commitMs, g.items))} µs)`],
+    ['in-process (writer lane)', n0(r.inProcess.groups), n2(r.inProcess.avgGroup), n0(r.inProcess.largestGroup), n2(r.inProcess.commitMsPerGroup), '—', '—'],
+    ['in-process (calling thread)', n0(r.inProcessHere.groups), n2(r.inProcessHere.avgGroup), n0(r.inProcessHere.largestGroup), n2(r.inProcessHere.commitMsPerGroup), '—', '—'],
+    ['HTTP (writer lane)', n0(g.groups), n2(g.groups ? g.items / g.groups : 0), n0(g.largestGroup), n2(g.groups ? g.commitMs / g.groups : 0), `${n2(perSaleUs(g.busyMs, g.items))} µs (of which COMMIT ${n2(perSaleUs(g.commitMs, g.items))} µs)`, n0(g.replays)],
   ],
 )}
 
@@ -187,8 +209,8 @@ Marquee code by inclusive time (the function and everything it calls; nested ent
 
 ${table(['function', 'share'], r.profile.marquee.map((t) => [`\`${t.fn}\``, pct(t.share)]))}
 
-Cost per sale, from the figures above (wall time of the one server thread divided by the sales it made; the machine's
-second core runs autocannon):
+Cost per sale, from the figures above (wall time divided by the sales made; the serving thread's busy time is its
+event-loop utilisation):
 
 ${table(
   ['path', 'µs per request or sale', 'of which'],
@@ -196,23 +218,30 @@ ${table(
     ['Fastify hello-world', n0(1e6 / r.hello.perSecond), 'HTTP parsing, routing, reply, socket writes'],
     ['bare better-sqlite3 loop, NORMAL', n0(1e6 / r.bareNormal.perSecond), 'one transaction per sale: its pages written to the WAL, plus checkpoints'],
     ['bare better-sqlite3 loop, FULL', n0(1e6 / r.bareFull.perSecond), 'the same plus one fsync per sale'],
-    ['in-process sell, group commit', n0(1e6 / r.inProcess.perSecond), `COMMIT ${n2((r.inProcess.commitMsPerGroup * 1000) / Math.max(1, r.inProcess.avgGroup))} µs per sale (one fsync per ${n2(r.inProcess.avgGroup)} sales); the rest: statements, savepoint, audit row, validation`],
-    ['HTTP sell, group commit', n0(1e6 / r.httpSells.perSecond), `database ${n0(perSaleUs(g.busyMs, g.items))} µs (COMMIT ${n0(perSaleUs(g.commitMs, g.items))} µs), HTTP + auth + validation + JSON ${n0(1e6 / r.httpSells.perSecond - perSaleUs(g.busyMs, g.items))} µs`],
+    ['in-process sell, group commit', n0(1e6 / r.inProcess.perSecond), `COMMIT ${n2((r.inProcess.commitMsPerGroup * 1000) / Math.max(1, r.inProcess.avgGroup))} µs per sale (one fsync per ${n2(r.inProcess.avgGroup)} sales); the rest: statements, audit row, validation, the hand-over to the lane`],
+    ['HTTP sell, group commit on the writer lane', n0(1e6 / r.httpSells.perSecond), `serving thread busy ${n0(perSaleUs(g.servingActiveMs, r.httpSells.requests))} µs per request (HTTP, auth, validation, JSON, hand-over); writer lane ${n0(perSaleUs(g.busyMs, g.items))} µs per sale (COMMIT ${n0(perSaleUs(g.commitMs, g.items))} µs); CPU of the whole server process ${n0(perSaleUs(g.cpuMs, r.httpSells.requests))} µs per request`],
   ],
 )}
 
-How to read it: the server is a single thread. Each group of sales runs synchronously from BEGIN to COMMIT; COMMIT under
-synchronous=FULL waits for the fsync of the WAL (native \`run\` time above), and the thread can do nothing else meanwhile.
+Latency: autocannon keeps ${r.config.connections} requests in flight and sends the next as soon as one is answered, so the mean
+latency is ${r.config.connections} ÷ throughput (Little's law): at ${n0(r.httpSells.perSecond)} sales/s that is ${n2((r.config.connections / r.httpSells.perSecond) * 1000)} ms before any
+queueing variance. A p99 of 10 ms with ${r.config.connections} connections needs more than ${n0(r.config.connections / 0.01)} answers/s on average; Fastify's
+hello-world itself, which does no work at all, had a p99 of ${r.hello.p99Ms} ms in this run.
+
+How to read it: the server has two threads at work. The serving thread parses the request, checks the Bearer token (one
+prepared statement per request, so a revocation counts at once), validates with zod, builds the audit entry and hands the
+sale to the writer lane as plain data; the lane runs each group synchronously from BEGIN to COMMIT on its own connection,
+and COMMIT under synchronous=FULL waits for the fsync of the WAL. While the lane waits for the disk, the serving thread
+keeps taking requests, which become the next group. The profile above is the serving thread's.
 Group commit pays that fsync once per group instead of once per sale (compare the FULL bare loop), and writes each shared
 page (table and index leaves) once per group instead of once per sale, which is why it beats even the NORMAL bare loop
 in process. The per-sale statements are prepared once per connection (no Kysely query building, no promise per statement), and the
 store keeps Kysely's compiled statements by SQL text for everything else (store/statement-cache.ts), so what Kysely still
 costs on a request is building the query, not compiling it. The sale itself is the guarded
-UPDATE … RETURNING, three INSERTs (order, line, payment) plus the audit row another module adds to every mutating call,
-each sale in its own SAVEPOINT (SQLite copies every page a savepoint first touches into its statement journal, kept in
-memory). The random order code lands on a random page of its unique index, so each sale still dirties at least one page
-of its own. Over HTTP, the request itself (Fastify, Bearer check, zod, JSON in and out, the socket write) costs more than the
-sale's database work.
+UPDATE … RETURNING, three INSERTs (order, line, payment) plus the audit row that every mutating call writes, with no
+SAVEPOINT per sale on the lane (a group is replayed with savepoints only if a sale fails after writing). The random order
+code lands on a random page of its unique index, so each sale still dirties at least one page of its own. The machine
+has two cores for three busy threads (autocannon, the serving thread, the lane), so the threads also wait for each other's CPU.
 
 ## Search on ${n0(r.dataset.catalogTickets)} tickets (${n0(r.dataset.catalogEvents)} events, 20 cities)
 
@@ -232,7 +261,8 @@ ${r.httpSearch.errors} errors, ${r.httpSearch.non2xx} non-2xx.
   out.push(renderForeign('CSV import', r.importBench));
   out.push(renderForeign('Sales reports', r.reportsBench));
   out.push(REPORT_INDEXES);
-  out.push(renderForeign('Seat map in a browser', r.seatmapBench));
+  out.push(renderMainThread(r.mainThreadBench));
+  out.push(renderSeatMap(r.seatmapBench));
   out.push(`
 ## How to run
 
@@ -241,6 +271,79 @@ BENCH_HTTP_SECONDS, BENCH_CONNECTIONS, BENCH_LOOP_SECONDS, BENCH_INPROCESS_SECON
 BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there).
 `);
   return out.join('\n');
+}
+
+/** bench/mainthread-block.ts: how long the window's thread is blocked while reports and an import run. */
+function renderMainThread(b: BenchResults['mainThreadBench']): string {
+  if (!b || 'error' in b) return renderForeign('Main thread while heavy work runs (issue 3)', b);
+  const r = b.result as MainThreadBenchResult;
+  const cpu = (x: BlockFigures) => (x.maxOnCpuBetweenBeatsMs === null ? `busy ≤ ${n2(x.maxBusyBetweenBeatsMs)} ms` : n2(x.maxOnCpuBetweenBeatsMs));
+  const row = (label: string, x: BlockFigures, extra: string) => [
+    label,
+    `**${cpu(x)}**`,
+    n2(x.loopDelayMaxMs),
+    n2(x.heartbeatMaxGapMs),
+    n2(x.controlHeartbeatMaxGapMs),
+    x.maxRunqueueWaitBetweenBeatsMs === null ? '—' : n2(x.maxRunqueueWaitBetweenBeatsMs),
+    `${n2(x.seconds)} s${extra}`,
+  ];
+  return `## The desktop's main thread while heavy work runs (issue 3)
+
+Measured by \`bench/mainthread-block.ts\` in this run. In the desktop app the store and every operation run on the core
+host's worker thread (electron/core/host/); Electron's main thread only checks the sender and relays. The bench drives the
+same host from a plain Node main thread with the heaviest calls at benchmark sizes — ${n0(r.reportCalls)} year-long report calls over
+${n0(r.orders)} orders, and an import of ${n0(r.importRows)} CSV rows (${n2(r.importMb)} MB, ${n0(r.importTickets.host)} tickets) — and, as the
+baseline, makes the same calls on the main thread itself. Budget: no block of the window's thread longer than ${r.budgetMs} ms.
+
+The first column is what the budget is about: the most CPU time the main thread used between two ticks of a 5 ms heartbeat
+(Linux schedstat), i.e. the longest it computed without giving its event loop a turn. Loop delay and heartbeat gaps also
+count the time the machine did not schedule the thread at all; an idle separate process (the control) shows how much of
+that the shared machine caused by itself.
+
+${table(
+  ['phase', 'main thread: most CPU between beats, ms', 'loop delay max, ms', 'heartbeat worst gap, ms', 'idle control process worst gap, ms', 'run-queue wait max, ms', 'wall time'],
+  [
+    row('reports through the core host', r.host.reports, `, slowest call ${n2(r.slowestReportMs.host)} ms`),
+    row('reports on the main thread (baseline)', r.mainThread.reports, `, slowest call ${n2(r.slowestReportMs.mainThread)} ms`),
+    row('import through the core host', r.host.import, ''),
+    row('import on the main thread (baseline)', r.mainThread.import, ''),
+  ],
+)}
+`;
+}
+
+/** The seat-map bench (bench/seatmap-bench.ts) with its baselines beside each figure. */
+function renderSeatMap(b: BenchResults['seatmapBench']): string {
+  if (!b || 'error' in b) return renderForeign('Seat map in a browser (issue 4)', b);
+  const r = b.result as SeatMapBenchResult;
+  const st = (x: { p50: number; p95: number; max: number }) => `p50 ${n2(x.p50)} / p95 ${n2(x.p95)} / max ${n2(x.max)} ms`;
+  const lt = (x: { count: number; maxMs: number }) => (x.count === 0 ? 'none' : `${x.count}, longest ${n2(x.maxMs)} ms`);
+  const f = r.firstDraw;
+  return `## Seat map in a browser (issue 4)
+
+Measured by \`bench/seatmap-bench.ts\` in this run: the ${n0(r.seats)}-seat stadium of the demo data, Debian Chromium driven by
+Playwright against \`marquee serve\` on 127.0.0.1; each first draw is a full page load.
+
+${table(
+  ['figure', 'measured', 'baseline in the same run'],
+  [
+    ['seat-map response', `${n2(r.seatMapBytes / 1e6)} MB of JSON (columnar: one array per field)`, `bare fetch + JSON.parse from Node: ${st(r.baselines.seatMapFetchMs)}`],
+    [
+      'time to first draw (navigation → every seat painted)',
+      `**${st(f)}** (the app asks for the map at ${n2(f.fetchStartP50Ms)} ms, has it at ${n2(f.fetchDoneP50Ms)} ms)`,
+      `bare page, one <rect> per seat: ${st(r.baselines.bareRectsFirstDrawMs)}`,
+    ],
+    ['long tasks while decoding and drawing', lt(f.drawLongTasks), `bare <rect> page: ${lt(r.baselines.bareRectsLongTasks)}`],
+    ['click → seat shows "held by me"', `**${st(r.clickToColourMs)}**, ${r.clickToColourMs.failures} failed`, `the hold request alone: ${st(r.baselines.holdRoundTripMs)}`],
+    ['hold by another terminal (HTTP API) → colour changes here', `**${st(r.otherTerminalMs)}**, ${r.otherTerminalMs.failures} failed`, `the API POST alone: ${st(r.baselines.apiHoldPostMs)}`],
+    [
+      'scripted pan and zoom',
+      `${n0(r.pan.frames)} frames in ${n0(r.pan.durationMs)} ms, longest gap ${n2(r.pan.longestGapMs)} ms, p95 ${n2(r.pan.p95GapMs)} ms, long tasks: ${lt(r.pan.longTasks)}`,
+      `idle page: ${n0(r.baselines.idleFrames.frames)} frames, longest gap ${n2(r.baselines.idleFrames.longestGapMs)} ms`,
+    ],
+  ],
+)}
+${r.errors.length > 0 ? `\nPhases that failed in this run: ${r.errors.join('; ')}\n` : ''}`;
 }
 
 /** What makes the report figures above possible; kept beside them so the two are read together. */

@@ -21,6 +21,16 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 
+interface ServerStats {
+  stats: { groups: number; items: number; commitMs: number; busyMs: number; largestGroup: number; replays: number };
+  lane: boolean;
+  synchronousSeen: number[];
+  commits: number;
+  /** Busy time of the serving thread and CPU time of the whole server process so far. */
+  mainActiveMs: number;
+  cpuMs: number;
+}
+
 /** Checks on the database after the HTTP sell storm: nothing sold twice, every 2xx is an order. */
 function checkSales(file: string, range: { from: number; to: number }) {
   const db = new SQLite(file, { readonly: true });
@@ -136,6 +146,7 @@ async function main() {
   loads.inProcess = load1();
   const bareB = bareSellLoop(file, 'NORMAL', bareSlice(1), cfg.loopSeconds);
   const singleClerk = await inProcessSells(file, ranges.take(share(0.01)), Math.min(2, cfg.inProcessSeconds), 1);
+  const inProcessHere = await inProcessSells(file, ranges.take(share(0.06)), Math.max(1, Math.round(cfg.inProcessSeconds / 2)), cfg.connections, { lane: false });
   log(`  ${inProcess.perSecond.toFixed(0)}/s (${inProcess.concurrency} in flight), single clerk p50 ${singleClerk.p50Ms.toFixed(2)} ms; bare NORMAL after: ${bareB.perSecond.toFixed(0)}/s`);
 
   log('Fastify hello-world baseline');
@@ -148,7 +159,7 @@ async function main() {
   log('HTTP sells: PUT /api/v1/tickets/:id/sold, distinct tickets');
   const httpRange = ranges.take(share(0.3));
   let nextId = httpRange.from;
-  const statsBefore = await server.request<{ stats: { groups: number; items: number; commitMs: number; busyMs: number } }>({ type: 'stats' }, 'stats');
+  const statsBefore = await server.request<ServerStats>({ type: 'stats' }, 'stats');
   const httpSells: LoadResult = await load({
     title: 'HTTP sells',
     url: `${server.base}/`,
@@ -161,10 +172,7 @@ async function main() {
     path: () => `/api/v1/tickets/${nextId++}/sold`,
   });
   loads.httpSells = load1();
-  const statsAfter = await server.request<{ stats: { groups: number; items: number; commitMs: number; busyMs: number; largestGroup: number }; synchronousSeen: number[]; commits: number }>(
-    { type: 'stats' },
-    'stats',
-  );
+  const statsAfter = await server.request<ServerStats>({ type: 'stats' }, 'stats');
   const helloB = await load({ title: 'Fastify hello-world', url: `${hello.base}/`, connections: cfg.connections, seconds: cfg.httpSeconds / 2 });
   await hello.close();
   const helloLoad = mergeLoads(helloA, helloB);
@@ -172,6 +180,26 @@ async function main() {
   const sent = { from: httpRange.from, to: Math.min(httpRange.to, nextId - 1) };
   const httpCheck = checkSales(file, sent);
   log(`  ${httpSells.perSecond.toFixed(0)} req/s, p99 ${httpSells.p99Ms} ms, sold ${httpCheck.soldInRange}, sold twice ${httpCheck.soldTwice}`);
+
+  log('HTTP sells with the writer lane off (for comparison)');
+  process.env.BENCH_LANE = '0';
+  const plainServer = await startServerChild('marquee', file);
+  delete process.env.BENCH_LANE;
+  const plainRange = ranges.take(share(0.08));
+  let plainId = plainRange.from;
+  const httpSellsHere = await load({
+    title: 'HTTP sells, no lane',
+    url: `${plainServer.base}/`,
+    connections: cfg.connections,
+    seconds: Math.max(1, Math.round(cfg.httpSeconds / 2)),
+    amount: plainRange.to - plainRange.from + 1,
+    method: 'PUT',
+    body: '{}',
+    auth: true,
+    path: () => `/api/v1/tickets/${plainId++}/sold`,
+  });
+  await plainServer.close();
+  log(`  ${httpSellsHere.perSecond.toFixed(0)} req/s without the lane`);
 
   log('profile of the HTTP sell path');
   const profRange = ranges.take(Math.min(ranges.remaining, share(0.1)));
@@ -245,6 +273,8 @@ async function main() {
     log,
   });
   loads.reports = load1();
+  log('main thread while heavy work runs on the core host (bench/mainthread-*.ts)');
+  const mainThreadBench = await optionalBench('mainthread-', 'benchMainThread', { log, orders: cfg.reportOrders, importRows: cfg.importRows });
   log('seat map in a browser (bench/seatmap-*.ts)');
   const seatmapBench = await optionalBench('seatmap-', 'benchSeatMap', { log });
 
@@ -274,7 +304,14 @@ async function main() {
       commitMs: statsAfter.stats.commitMs - statsBefore.stats.commitMs,
       busyMs: statsAfter.stats.busyMs - statsBefore.stats.busyMs,
       largestGroup: statsAfter.stats.largestGroup,
+      replays: statsAfter.stats.replays - statsBefore.stats.replays,
+      lane: statsAfter.lane,
+      servingActiveMs: statsAfter.mainActiveMs - statsBefore.mainActiveMs,
+      cpuMs: statsAfter.cpuMs - statsBefore.cpuMs,
     },
+    inProcessHere,
+    httpSellsHere,
+    mainThreadBench,
     httpCheck,
     serverCommits: { commits: finalStats.commits, synchronousSeen: finalStats.synchronousSeen },
     profiledLoad,
@@ -286,6 +323,9 @@ async function main() {
     reportsBench,
     seatmapBench,
   };
+  // Kept (gitignored) so the report can be rendered again without a new run: node --import tsx bench/render-again.ts
+  mkdirSync(join(HERE, 'tmp'), { recursive: true });
+  writeFileSync(join(HERE, 'tmp', 'last-results.json'), JSON.stringify(results));
   const out = join(HERE, 'RESULTS.md');
   writeFileSync(out, renderResults(results));
   log(`wrote ${out} in ${results.seconds.toFixed(0)} s`);

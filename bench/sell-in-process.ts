@@ -1,3 +1,4 @@
+import { attachWriterLane } from '../electron/core/services/group-lane.js';
 import { openStore } from '../electron/core/store/database.js';
 import type { OpContext } from '../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
@@ -26,8 +27,17 @@ export interface InProcessResult {
  * validation, handler, group commit — with `concurrency` sales in flight (clerks, or requests that
  * arrive while a group is on its way to disk), on a file store with synchronous=FULL.
  */
-export async function inProcessSells(file: string, range: { from: number; to: number }, seconds: number, concurrency: number): Promise<InProcessResult> {
+export async function inProcessSells(
+  file: string,
+  range: { from: number; to: number },
+  seconds: number,
+  concurrency: number,
+  opts: { lane?: boolean } = {},
+): Promise<InProcessResult> {
   const store = await openStore({ file });
+  // The desktop core's setup: sells on the writer lane (a second thread), as marquee serve does.
+  const lane = opts.lane === false ? null : await attachWriterLane(store);
+  const stats = async () => (lane ? await lane.stats() : { ...store.group.stats });
   const ctx: OpContext = { store, channel: 'kiosk', version: 'bench' };
   const seen = new Set<number>();
   let commits = 0;
@@ -35,7 +45,7 @@ export async function inProcessSells(file: string, range: { from: number; to: nu
     commits++;
     seen.add(info.synchronous);
   };
-  const before = { ...store.group.stats };
+  const before = await stats();
   let next = range.from;
   let sales = 0;
   let errors = 0;
@@ -58,10 +68,10 @@ export async function inProcessSells(file: string, range: { from: number; to: nu
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const secs = (performance.now() - started) / 1000;
-  const s = store.group.stats;
+  const s = await stats();
   const groups = s.groups - before.groups;
   const result: InProcessResult = {
-    label: `in-process invoke('sellTicket'), group commit, synchronous=FULL, ${concurrency} in flight`,
+    label: `in-process invoke('sellTicket'), group commit${lane ? ' on the writer lane' : ' on the calling thread'}, synchronous=FULL, ${concurrency} in flight`,
     concurrency,
     sales,
     errors,

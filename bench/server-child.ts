@@ -5,9 +5,13 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
+import { performance as perf } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { buildServer } from '../electron/core/http/server.js';
+import { ensureAdmin } from '../electron/core/auth/callers.js';
+import { attachWriterLane } from '../electron/core/services/group-lane.js';
 import { openStore, type Store } from '../electron/core/store/database.js';
+import type { WriterLane } from '../electron/core/store/writer-lane.js';
 import { BENCH_TOKEN } from './config.js';
 
 
@@ -38,6 +42,10 @@ async function main() {
     const windowMs = process.env.BENCH_GROUP_WINDOW_MS ? Number(process.env.BENCH_GROUP_WINDOW_MS) : NaN;
     const s = await openStore({ file, ...(Number.isFinite(windowMs) ? { groupCommit: { windowMs } } : {}) });
     store = s;
+    // The box office's own setup (marquee serve): hot writes on the writer lane. BENCH_LANE=0 keeps them on the server thread.
+    if (process.env.BENCH_LANE !== '0') await attachWriterLane(s);
+    // As marquee serve does: the server token is the admin's first API token, looked up by hash per request.
+    await ensureAdmin(s, BENCH_TOKEN);
     s.onCommit = (info) => {
       commits++;
       synchronousSeen.add(info.synchronous);
@@ -55,7 +63,11 @@ async function main() {
   process.on('message', (m: Msg) => {
     void (async () => {
       if (m.type === 'stats') {
-        process.send!({ type: 'stats', stats: store ? { ...store.group.stats } : null, commits, synchronousSeen: [...synchronousSeen] });
+        const stats = store ? (store.lane ? await (store.lane as WriterLane).stats() : { ...store.group.stats }) : null;
+        // Busy time of the serving thread (event-loop utilisation) and CPU of the whole process: what a request costs, whatever the machine's load.
+        const elu = perf.eventLoopUtilization();
+        const cpu = process.cpuUsage();
+        process.send!({ type: 'stats', stats, lane: store?.lane !== null, commits, synchronousSeen: [...synchronousSeen], mainActiveMs: elu.active, cpuMs: (cpu.user + cpu.system) / 1000 });
       } else if (m.type === 'profile-start') {
         session.connect();
         await session.post('Profiler.enable');

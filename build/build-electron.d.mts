@@ -1,1 +1,1 @@
-export function buildElectron(options?: { outdir?: string; quiet?: boolean }): Promise<{ main: string; preload: string }>;
+export function buildElectron(options?: { outdir?: string; quiet?: boolean }): Promise<{ main: string; preload: string; worker: string; writerLane: string }>;

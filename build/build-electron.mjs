@@ -2,6 +2,10 @@
 // Bundles the Electron main process and the preload with esbuild.
 //   main    → dist-electron/main.cjs     (Node/Electron main; electron and better-sqlite3 stay external:
 //                                         one is the runtime, the other a native module loaded from node_modules)
+//   core host worker → dist-electron/core-host-worker.cjs (the store and every operation, on a worker
+//                                         thread; startWorker picks it up beside main.cjs)
+//   writer lane → dist-electron/group-worker.cjs (sells, holds, reservations group-committed on a thread
+//                                         the core host starts; see electron/core/store/writer-lane.ts)
 //   preload → dist-electron/preload.cjs  (one self-contained CJS file: a sandboxed preload can require
 //                                         nothing but `electron` and a few builtins)
 import { build } from 'esbuild';
@@ -21,6 +25,15 @@ export async function buildElectron({ outdir = join(root, 'dist-electron'), quie
     legalComments: 'none',
     logLevel: quiet ? 'warning' : 'info',
   };
+  // CJS has no import.meta: `new URL('./x.ts', import.meta.url)` must resolve beside the bundle,
+  // where startWorker looks for x.cjs.
+  const node = {
+    platform: 'node',
+    target: 'node22',
+    external: ['electron', 'better-sqlite3'],
+    define: { 'import.meta.url': '__bundle_url' },
+    banner: { js: 'const __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+  };
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   await Promise.all([
@@ -28,9 +41,19 @@ export async function buildElectron({ outdir = join(root, 'dist-electron'), quie
       ...common,
       entryPoints: ['electron/app/main.ts'],
       outfile: join(outdir, 'main.cjs'),
-      platform: 'node',
-      target: 'node22',
-      external: ['electron', 'better-sqlite3'],
+      ...node,
+    }),
+    build({
+      ...common,
+      entryPoints: ['electron/core/host/core-host-worker.ts'],
+      outfile: join(outdir, 'core-host-worker.cjs'),
+      ...node,
+    }),
+    build({
+      ...common,
+      entryPoints: ['electron/core/services/group-worker.ts'],
+      outfile: join(outdir, 'group-worker.cjs'),
+      ...node,
     }),
     build({
       ...common,
@@ -46,7 +69,17 @@ export async function buildElectron({ outdir = join(root, 'dist-electron'), quie
   const requires = [...preload.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
   const foreign = requires.filter((r) => r !== 'electron');
   if (foreign.length > 0) throw new Error(`preload.cjs requires ${foreign.join(', ')}; a sandboxed preload may only require electron`);
-  return { main: join(outdir, 'main.cjs'), preload: join(outdir, 'preload.cjs') };
+  // The core never imports electron; a bundled worker that did would fail only in the packaged app.
+  for (const name of ['core-host-worker.cjs', 'group-worker.cjs']) {
+    const worker = readFileSync(join(outdir, name), 'utf8');
+    if (/\brequire\(\s*["']electron["']\s*\)/.test(worker)) throw new Error(`${name} requires electron; the core must not`);
+  }
+  return {
+    main: join(outdir, 'main.cjs'),
+    preload: join(outdir, 'preload.cjs'),
+    worker: join(outdir, 'core-host-worker.cjs'),
+    writerLane: join(outdir, 'group-worker.cjs'),
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

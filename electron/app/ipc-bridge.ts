@@ -1,11 +1,9 @@
-import type { ErrorCode } from '../../shared/errors.js';
 import { operationNames, ipcChannel, type OperationName } from '../../shared/operations/index.js';
-import type { OpContext } from '../core/services/context.js';
-import { FULL_ACCESS, invoke, toAppError, type Caller } from '../core/services/dispatch.js';
+import { fromErrorInfo, type CallerRef, type CoreClient, type IpcResult } from '../core/host/protocol.js';
 import { isAppUrl } from './app-origin.js';
 
 /** What crosses IPC: Electron keeps only `message` of a thrown Error, so errors travel as data. */
-export type IpcResult<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+export type { IpcResult };
 
 /** The part of Electron's IpcMainInvokeEvent the sender check reads. */
 export interface SenderEvent {
@@ -20,10 +18,10 @@ export interface IpcMainLike<E> {
 }
 
 export interface BridgeOptions<E> {
-  /** Without channel: every IPC call is a kiosk call. */
-  ctx: Omit<OpContext, 'channel'>;
-  /** Who each call is from: a fixed caller, or per sender (the kiosk's signed-in user, see KioskSessions). */
-  caller?: Caller | ((event: E) => Caller | Promise<Caller>);
+  /** Where calls run: the core host's worker thread in the desktop app (core/host/core-host.ts). */
+  core: CoreClient;
+  /** Who each call is from, as data: the window's signed-in user (kiosk) or, by default, full access. */
+  caller?: (event: E) => CallerRef;
   isTrustedSender: (event: E) => boolean;
   onRefused?: (name: OperationName, event: E) => void;
   /** Unexpected (INTERNAL) errors, for the log; the renderer only sees the generic message. */
@@ -42,23 +40,20 @@ export function createSenderCheck(isAppWebContents: (webContentsId: number) => b
   };
 }
 
-/** One ipcMain.handle per operation in the table; returns a function that removes them all. */
+/**
+ * One ipcMain.handle per operation in the table; returns a function that removes them all. The
+ * bridge checks the sender and relays: permission, validation and the work happen in the core.
+ */
 export function registerIpcHandlers<E>(ipcMain: IpcMainLike<E>, o: BridgeOptions<E>): () => void {
-  const ctx: OpContext = { ...o.ctx, channel: 'kiosk' };
-  const callerOf = async (event: E): Promise<Caller> => (typeof o.caller === 'function' ? o.caller(event) : (o.caller ?? FULL_ACCESS));
   for (const name of operationNames) {
     ipcMain.handle(ipcChannel(name), async (event, input) => {
       if (!o.isTrustedSender(event)) {
         o.onRefused?.(name, event);
         return { ok: false, error: { code: 'FORBIDDEN', message: 'This window may not call Marquee', details: { operation: name } } };
       }
-      try {
-        return { ok: true, value: await invoke(ctx, await callerOf(event), name, input) };
-      } catch (err) {
-        const appError = toAppError(err);
-        if (appError.code === 'INTERNAL') o.onInternalError?.(name, err);
-        return { ok: false, error: appError.toBody().error };
-      }
+      const answer = await o.core.invoke(name, input, o.caller ? o.caller(event) : { kind: 'full' });
+      if (answer.internal) o.onInternalError?.(name, fromErrorInfo(answer.internal));
+      return answer.result;
     });
   }
   return () => {

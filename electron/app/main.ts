@@ -1,19 +1,15 @@
-// Electron main process: owns the store, answers the operations over IPC, hosts the optional
-// HTTP API, and keeps the window locked down (own protocol, no navigation, no permissions).
+// Electron main process: starts the core host (store, operations, change feed and the optional HTTP
+// API on a worker thread, so no query ever freezes the window), relays IPC calls to it, and keeps
+// the window locked down (own protocol, no navigation, no permissions).
 import './dev-native-modules.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
-import { openDataDir } from '../core/boot.js';
-import { feedOf } from '../core/live/change-feed.js';
-import type { OpContext } from '../core/services/context.js';
-import type { Store } from '../core/store/database.js';
+import { startCoreHost, type CoreHost } from '../core/host/core-host.js';
 import { VERSION } from '../core/version.js';
 import { APP_SCHEME, IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL, START_URL, isAppUrl } from './app-origin.js';
 import { parseDesktopArgs } from './desktop-args.js';
 import { isVettedExternalUrl } from './external-links.js';
-import { createHttpControl, type DesktopHttpControl } from './http-control.js';
-import { KioskSessions } from '../core/auth/callers.js';
 import { IdleLock } from './idle-lock.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc-bridge.js';
 import { createAppProtocolHandler } from './protocol.js';
@@ -29,10 +25,8 @@ const appWebContents = new Set<number>();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
 
-let store: Store | null = null;
-let http: DesktopHttpControl | null = null;
+let core: CoreHost | null = null;
 let idleTimer: NodeJS.Timeout | null = null;
-let kioskSessions: KioskSessions | null = null;
 
 const log = (...parts: unknown[]) => console.error('[marquee]', ...parts);
 
@@ -116,7 +110,7 @@ function startIdleLock(minutes: number): void {
     onLock: () => {
       for (const win of BrowserWindow.getAllWindows()) {
         if (!appWebContents.has(win.webContents.id)) continue;
-        kioskSessions?.lock(win.webContents.id);
+        core?.lock(win.webContents.id);
         win.webContents.send(IDLE_LOCK_CHANNEL);
       }
     },
@@ -131,45 +125,44 @@ async function boot(): Promise<void> {
     throw new Error(`The box office UI is not built (${rendererDir} has no index.html). Run \`npm run build\` first.`);
   }
   const dataDir = app.getPath('userData');
-  const opened = await openDataDir(dataDir);
-  store = opened.store;
-  if (opened.firstRunAdmin) {
+  const file = settingsFile(dataDir);
+  const settings = loadSettings(file);
+  const sendToWindows = (channel: string, payload: unknown) => {
+    for (const win of BrowserWindow.getAllWindows()) if (appWebContents.has(win.webContents.id)) win.webContents.send(channel, payload);
+  };
+  const host = await startCoreHost({
+    store: { dataDir },
+    version: VERSION,
+    httpServer: { dataDir, initial: settings.httpServer, persist: (httpServer) => saveSettings(file, { ...loadSettings(file), httpServer }) },
+    // Live seat maps: every committed seat change goes to our windows (the preload's onSeatChange).
+    onSeatChange: (change) => sendToWindows(SEAT_CHANGE_CHANNEL, change),
+    onFailure: (err) => log('the core stopped; calls now fail', err),
+    // The worker has its own module loader: dev-native-modules.ts does not reach it.
+    nativeDir: app.isPackaged ? undefined : process.env.MARQUEE_ELECTRON_NATIVE_DIR,
+  });
+  core = host;
+  if (host.firstRunAdmin) {
     // Shown once: only the scrypt hash is kept.
     void dialog.showMessageBox({
       type: 'info',
       message: 'Marquee created the admin account',
-      detail: `Username: ${opened.firstRunAdmin.username}\nPassword: ${opened.firstRunAdmin.password}\n\nWrite it down now: it is shown only this once. Change it, and add staff, in Users.`,
+      detail: `Username: ${host.firstRunAdmin.username}\nPassword: ${host.firstRunAdmin.password}\n\nWrite it down now: it is shown only this once. Change it, and add staff, in Users.`,
     });
   }
-  const file = settingsFile(dataDir);
-  const settings = loadSettings(file);
-  http = createHttpControl({
-    ctx: { store, version: VERSION },
-    dataDir,
-    initial: settings.httpServer,
-    persist: (httpServer) => saveSettings(file, { ...loadSettings(file), httpServer }),
-  });
-  const ctx: Omit<OpContext, 'channel'> = { store, version: VERSION, httpControl: http };
-  // Each window's signed-in user (sign-in screen, PIN pad); the idle lock signs it out.
-  kioskSessions = new KioskSessions(store);
-  const sessions = kioskSessions;
   registerIpcHandlers(ipcMain, {
-    ctx,
-    caller: (event) => sessions.callerFor(event.sender.id),
+    core: host,
+    // Each window's signed-in user (sign-in screen, PIN pad), kept in the core; the idle lock signs it out.
+    caller: (event) => ({ kind: 'kiosk', senderId: event.sender.id }),
     isTrustedSender: createSenderCheck((id) => appWebContents.has(id)),
     onRefused: (name, event) => log(`refused ${name} from`, event.senderFrame?.url ?? 'a destroyed frame'),
     onInternalError: (name, err) => log(`${name} failed`, err),
-  });
-  // Live seat maps: every committed seat change goes to our windows (the preload's onSeatChange).
-  feedOf(store).subscribe((change) => {
-    for (const win of BrowserWindow.getAllWindows()) if (appWebContents.has(win.webContents.id)) win.webContents.send(SEAT_CHANGE_CHANNEL, change);
   });
   lockDownSession();
   if (args.kiosk) Menu.setApplicationMenu(null);
   createWindow();
   if (args.kiosk) startIdleLock(args.idleMinutes ?? settings.idleLockMinutes);
   // The window does not wait for the optional API; a busy port is reported in Settings.
-  http.apply().then(
+  host.applyHttp().then(
     (s) => s.error && log(s.error),
     (err: unknown) => log('HTTP server', err),
   );
@@ -178,8 +171,7 @@ async function boot(): Promise<void> {
 let quitting = false;
 async function shutdown(): Promise<void> {
   if (idleTimer) clearInterval(idleTimer);
-  await http?.close().catch((err: unknown) => log('closing the HTTP server', err));
-  await store?.close().catch((err: unknown) => log('closing the store', err));
+  await core?.close().catch((err: unknown) => log('closing the core', err));
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -195,7 +187,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_e, contents) => harden(contents));
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
-    if (store && BrowserWindow.getAllWindows().length === 0) createWindow();
+    if (core && BrowserWindow.getAllWindows().length === 0) createWindow();
   });
   app.on('before-quit', (event) => {
     if (quitting) return;

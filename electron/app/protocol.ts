@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import { CSP } from '../core/http/server.js';
+import { CSP } from '../core/http/csp.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
 const TYPES: Record<string, string> = {

@@ -80,7 +80,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       return 2;
     }
     const { token, source } = apiToken(dataDir);
-    const { store, seeded, firstRunAdmin, demoUsers } = await openDataDir(dataDir, { empty: values.empty, token });
+    const { store, seeded, firstRunAdmin, demoUsers } = await openDataDir(dataDir, { empty: values.empty, token, writerLane: true });
     if (seeded) say(`Demo data: ${seeded.venues} venues, ${seeded.events} events, ${seeded.tickets} tickets.`);
     if (demoUsers.length > 0) say(`Demo staff: ${demoUsers.map((u) => `${u.username} (${u.role}, ${u.credential})`).join('; ')}`);
     if (firstRunAdmin) say(`First run: admin account "${firstRunAdmin.username}", one-time password ${firstRunAdmin.password} (shown once; change it in Users)`);

@@ -6,16 +6,18 @@ import { seedDemoUsers, type DemoUser } from './seed/demo-users.js';
 import { seedDemoData, isEmpty, type SeedSummary } from './seed/demo-data.js';
 import { databaseFile } from './app-paths.js';
 import { recoverInterruptedImports } from './import/csv-import.js';
+import { attachWriterLane } from './services/group-lane.js';
 import { openStore, type Store } from './store/database.js';
 
 /**
  * Opens (and migrates) the data dir's store; a fresh one gets demo data unless `empty`. The first run
  * also creates the admin account: `firstRunAdmin` holds its one-time credentials, to show once.
- * With `token` (the global API token) that token becomes the admin's first API token.
+ * With `token` (the global API token) that token becomes the admin's first API token. `writerLane`
+ * moves sells, holds and reservations to a writer thread (store/writer-lane.ts).
  */
 export async function openDataDir(
   dataDir: string,
-  opts: { empty?: boolean; token?: string } = {},
+  opts: { empty?: boolean; token?: string; writerLane?: boolean } = {},
 ): Promise<{ store: Store; seeded: SeedSummary | null; firstRunAdmin: FirstRunAdmin | null; demoUsers: DemoUser[] }> {
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore({ file: databaseFile(dataDir) });
@@ -23,6 +25,8 @@ export async function openDataDir(
   const seeded = !opts.empty && (await isEmpty(store)) ? await seedDemoData(store) : null;
   const demoUsers = seeded ? await seedDemoUsers(store) : [];
   const firstRunAdmin = await ensureAdmin(store, opts.token);
+  // A long-running box office sells on the writer lane (services/group-lane.ts); one-shot CLI commands need no thread.
+  if (opts.writerLane) await attachWriterLane(store, (err) => process.stderr.write(`marquee: the writer lane stopped (${err.message}); selling continues on the main thread\n`));
   return { store, seeded, firstRunAdmin, demoUsers };
 }
 

@@ -3,13 +3,17 @@ import type { OpOutput } from '../../shared/operations/index.js';
 
 type Ticket = OpOutput<'listEventTickets'>['items'][number];
 type EventInfo = OpOutput<'getEvent'>;
+/** What the Sell screen shows of a ticket: a listed ticket, or a seat held on the seat map. */
+export type CartTicket = Pick<Ticket, 'id' | 'section' | 'row' | 'seat' | 'priceCents' | 'currency'>;
 
 /** What the clerk is about to sell: one event and the tickets picked (or the best ticket taken). */
 export interface Cart {
   event: EventInfo;
-  tickets: Ticket[];
+  tickets: CartTicket[];
   /** Why these tickets: the best-ticket reason, or null when picked by hand. */
   reason: string | null;
+  /** Seats held on the seat map: the terminal id holding them, which the sale must name to convert its holds. */
+  holder?: string;
 }
 
 interface CartApi {

@@ -70,13 +70,45 @@ export const SeatMapSeat = z.object({
 });
 export type SeatMapSeat = z.infer<typeof SeatMapSeat>;
 
+const SeatIndex = z.number().int().nonnegative();
+
+/**
+ * The seats of a seat map as columns: seat i is index i of every per-seat array (`count` long).
+ * Sections, zones and statuses are named once and referred to by index. shared/seat-columns.ts turns
+ * it back into one SeatMapSeat per seat.
+ */
+export const SeatColumns = z
+  .object({
+    count: z.number().int().nonnegative().describe('number of seats: the length of every per-seat array'),
+    sections: z.array(z.string()).describe('section names; `section` holds indexes into it'),
+    zones: z.array(z.string()).describe('price zones; `zone` holds indexes into it'),
+    statuses: z.array(z.enum(SEAT_STATUSES)).describe('seat statuses; `status` holds indexes into it'),
+    ticketId: z.array(Id.nullable()).describe('the ticket of each seat; null when the event has none for it'),
+    seatId: z.array(Id),
+    section: z.array(SeatIndex),
+    row: z.array(z.string()),
+    seat: z.array(z.string()),
+    x: z.array(z.number()).describe('where the seat is drawn (seat units of 10)'),
+    y: z.array(z.number()),
+    zone: z.array(SeatIndex),
+    priceCents: z.array(Cents.nullable()),
+    flags: z.array(z.number().int().min(0).max(7)).describe('bits: 1 accessible, 2 obstructed view, 4 aisle'),
+    status: z.array(SeatIndex),
+    holds: z
+      .array(z.object({ i: SeatIndex, mine: z.boolean(), expiresAt: z.string().nullable() }))
+      .describe('the held seats (status "held"): seat index, whether the asking holder holds it, and when the hold lapses'),
+  })
+  .describe('seats as columns: seat i is index i of every per-seat array');
+export type SeatColumns = z.infer<typeof SeatColumns>;
+
 export const SeatMap = z.object({
   eventId: Id,
   eventName: z.string(),
   holder: z.string(),
   chart: SeatingChartSummary,
   zones: z.array(z.object({ zone: z.string(), priceCents: Cents.nullable() })),
-  seats: z.array(SeatMapSeat),
+  currency: z.string().describe('currency of the seats\' prices (an event\'s seats share one)'),
+  seats: SeatColumns,
 });
 
 export const SeatedEvent = z.object({

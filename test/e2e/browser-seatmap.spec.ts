@@ -1,16 +1,17 @@
+import { seatsFromColumns, type SeatColumns } from '../../shared/seat-columns.js';
 import { api, expect, shot, signedInPage, test } from './support/fixtures.js';
 
 interface SeatMap {
   eventId: number;
-  seats: { ticketId: number | null; section: string; row: string; seat: string; status: string }[];
+  seats: SeatColumns;
 }
 
 test('two terminals: one holds a seat, the other sees it turn held live and cannot take it; after release it can', async ({ browser }, testInfo) => {
   const { items } = await api<{ items: { eventId: number; name: string; seatCount: number }[] }>('/api/v1/seat-maps');
   const cinema = items.find((e) => e.name.startsWith('Midnight Matinee'))!;
   expect(cinema.seatCount).toBe(150);
-  const map = await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`);
-  const seat = map.seats.find((s) => s.row === 'E' && s.status === 'available')!;
+  const seats = seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats);
+  const seat = seats.find((s) => s.row === 'E' && s.status === 'available')!;
   const dot = (p: Awaited<ReturnType<typeof signedInPage>>) => p.locator(`circle[data-ticket-id="${seat.ticketId}"]`);
 
   const a = await signedInPage(browser);
@@ -44,7 +45,7 @@ test('two terminals: one holds a seat, the other sees it turn held live and cann
   await expect(dot(a)).toHaveAttribute('data-status', 'held');
 
   // A hold made through the HTTP API shows up live too.
-  const other = map.seats.find((s) => s.row === 'F' && s.status === 'available')!;
+  const other = seats.find((s) => s.row === 'F' && s.status === 'available')!;
   await api(`/api/v1/events/${cinema.eventId}/holds`, { json: { ticketIds: [other.ticketId], holder: 'api-terminal' } });
   await expect(a.locator(`circle[data-ticket-id="${other.ticketId}"]`)).toHaveAttribute('data-status', 'held');
   await api(`/api/v1/events/${cinema.eventId}/holds/release`, { json: { ticketIds: [other.ticketId], holder: 'api-terminal' } });
@@ -77,5 +78,43 @@ test('keyboard: arrow keys move across seats, Enter holds and releases; the lege
   await shot(page, testInfo, 'seatmap-keyboard');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('seat-focus')).toContainText(': available');
+  await page.context().close();
+});
+
+test('seats held on the map sell on the Sell screen as this terminal\'s holds, for cash with change', async ({ browser }, testInfo) => {
+  const { items } = await api<{ items: { eventId: number; name: string }[] }>('/api/v1/seat-maps');
+  const cinema = items.find((e) => e.name.startsWith('Midnight Matinee'))!;
+  const seats = seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats);
+  const pair = seats.filter((s) => s.row === 'G' && s.status === 'available').slice(0, 2);
+  expect(pair).toHaveLength(2);
+  const page = await signedInPage(browser);
+  await page.goto(`/#/seats/${cinema.eventId}`);
+  for (const s of pair) {
+    await page.locator(`circle[data-ticket-id="${s.ticketId}"]`).click();
+    await expect(page.locator(`circle[data-ticket-id="${s.ticketId}"]`)).toHaveAttribute('data-status', 'mine');
+  }
+  const totalCents = pair.reduce((n, s) => n + s.priceCents!, 0);
+  await page.getByRole('button', { name: /^Sell 2 seat\(s\)/ }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Sell' })).toBeVisible();
+  await expect(page.getByTestId('sale-line')).toHaveCount(2);
+  await expect(page.getByTestId('sale-line').first()).toContainText(`Row ${pair[0]!.row}`);
+  const tendered = totalCents + 1000;
+  await page.getByLabel('Cash handed over ($)').fill((tendered / 100).toFixed(2));
+  await shot(page, testInfo, 'seatmap-sell-screen');
+  await page.getByLabel('Cash handed over ($)').press('Enter');
+  // Without the terminal's holder the server reads the seats as held elsewhere and the sale is refused.
+  await expect(page.getByRole('heading', { level: 1, name: 'Sale complete' })).toBeVisible();
+  const code = (await page.getByTestId('order-code').innerText()).trim();
+  const order = await api<{ lines: { ticketId: number }[]; payments: { tender: string; changeDueCents: number }[] }>(`/api/v1/orders/${code}`);
+  expect(order.lines.map((l) => l.ticketId).sort((a, b) => a - b)).toEqual(pair.map((s) => s.ticketId).sort((a, b) => a! - b!));
+  expect(order.payments[0]).toMatchObject({ tender: 'cash', changeDueCents: 1000 });
+
+  // Back on the map (no reload): both seats show sold, and nothing is held by this terminal any more.
+  await page.goto(`/#/seats/${cinema.eventId}`);
+  for (const s of pair) await expect(page.locator(`circle[data-ticket-id="${s.ticketId}"]`)).toHaveAttribute('data-status', 'sold');
+  await expect(page.getByTestId('my-holds')).toBeEmpty();
+  const after = seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats);
+  expect(after.filter((s) => pair.some((p) => p.ticketId === s.ticketId)).map((s) => s.status)).toEqual(['sold', 'sold']);
   await page.context().close();
 });

@@ -15,8 +15,8 @@ import { buildElectron } from '../../build/build-electron.mjs';
 import { prepareElectronNative } from '../../build/electron-dev.mjs';
 import { findElectronBinary } from '../../build/electron-binary.mjs';
 import { createSenderCheck, registerIpcHandlers, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { startCoreHost } from '../../electron/core/host/core-host.js';
 import { resolveAppPath } from '../../electron/app/protocol.js';
-import { openDataDir } from '../../electron/core/boot.js';
 import { CSP } from '../../electron/core/http/server.js';
 import { operationNames } from '../../shared/operations/index.js';
 import { centsOf, isoDay } from './support/dates.js';
@@ -155,13 +155,14 @@ test.describe('preload and bridge in Chromium', () => {
     const { preload: preloadFile } = await buildElectron({ quiet: true });
     preload = readFileSync(preloadFile, 'utf8');
     dataDir = mkdtempSync(join(tmpdir(), 'marquee-preload-e2e-'));
-    const { store } = await openDataDir(dataDir);
+    // The store on the core host's worker thread, as the desktop app runs it.
+    const host = await startCoreHost({ store: { dataDir }, version: 'e2e' });
     handlers = new Map();
     registerIpcHandlers({ handle: (c, l) => void handlers.set(c, l), removeHandler: (c) => void handlers.delete(c) }, {
-      ctx: { store, version: 'e2e' },
+      core: host,
       isTrustedSender: createSenderCheck((id) => id === 1),
     });
-    close = () => store.close();
+    close = () => host.close();
   });
 
   test.afterAll(async () => {

@@ -399,7 +399,7 @@ describe('the shift report names the clerk who rang a sale up (from the audit lo
     try {
       await seedDemoUsers(store);
       const carlId = store.readerRaw.prepare(`SELECT id FROM users WHERE username = 'carl'`).pluck().get() as number;
-      const carl = (await callerForUser(store.reader, carlId, { terminal: 'test:till-1', via: 'session' }))!;
+      const carl = callerForUser(store.readerRaw, carlId, { terminal: 'test:till-1', via: 'session' })!;
       vi.useFakeTimers({ toFake: ['Date'] });
       at('2026-12-20T15:00:00Z');
       const [t1, t2] = availableTickets(store, 164, 2);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
+import { seatsFromColumns } from '../../shared/seat-columns.js';
 import { holdClock } from '../../electron/core/live/hold-clock.js';
 import type { OpContext } from '../../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
@@ -53,7 +54,7 @@ async function outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok:
 
 async function checkInvariants(m: Model, r: Real): Promise<void> {
   const map = await invoke(r.ctx, FULL_ACCESS, 'getSeatMap', { id: r.seatEvent, holder: 'a' });
-  map.seats.forEach((seat, i) => {
+  seatsFromColumns(map.seats).forEach((seat, i) => {
     const want = effective(m, i);
     expect(seat.status, `seat ${i}`).toBe(want.s);
     expect(seat.heldByMe, `seat ${i} held by a`).toBe(want.s === 'held' && want.holder === 'a');

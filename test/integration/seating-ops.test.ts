@@ -6,7 +6,9 @@ import { holdClock } from '../../electron/core/live/hold-clock.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { layoutChart } from '../../electron/core/services/chart-layout.js';
 import { SeatingChartInput } from '../../shared/schemas/seating.js';
-import { memoryStore } from '../helpers.js';
+import { seatsFromColumns } from '../../shared/seat-columns.js';
+import { DEMO_SEATED_EVENTS, seedSeatingDemo } from '../../electron/core/seed/seating-demo.js';
+import { kioskCtx, memoryStore } from '../helpers.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
 
 const realNow = holdClock.now;
@@ -59,10 +61,13 @@ describe('seating charts', () => {
 
   it('give a charted event one ticket per seat, priced by zone, and a seat map whose output matches its schema', async () => {
     const store = await memoryStore();
-    const { ctx, eventId, map } = await chartedEvent(store);
-    expect(map.seats).toHaveLength(18);
+    const { ctx, eventId, map, seats } = await chartedEvent(store);
+    expect(map.seats.count).toBe(18);
+    expect(seats).toHaveLength(18);
     expect(operations.getSeatMap.output.safeParse(map).success).toBe(true);
-    expect(map.seats.filter((s) => s.row === 'A').every((s) => s.priceCents === 5000)).toBe(true);
+    expect(seats.filter((s) => s.row === 'A').every((s) => s.priceCents === 5000)).toBe(true);
+    expect(seats.filter((s) => s.row !== 'A').every((s) => s.priceCents === 3000 && s.zone === 'standard')).toBe(true);
+    expect(map.currency).toBe('USD');
     expect(map.zones).toEqual(expect.arrayContaining([{ zone: 'front', priceCents: 5000 }, { zone: 'standard', priceCents: 3000 }]));
     const inv = await invoke(ctx, FULL_ACCESS, 'eventInventory', { id: eventId });
     expect(inv).toMatchObject({ capacity: 18, sold: 0, held: 0, reserved: 0, remaining: 18, revenueCents: 0 });
@@ -105,6 +110,24 @@ describe('seat holds', () => {
     await store.close();
   });
 
+  it('send the stadium demo seat map (21,000 seats) as compact columns that decode to every seat', async () => {
+    const store = await memoryStore();
+    await store.writeSync((db) => db.prepare("INSERT INTO sellers (id, name, created_at) VALUES (1, 'Box office', ?)").run('2026-11-21T12:00:00Z'));
+    await seedSeatingDemo(store, new Date('2026-11-21T12:00:00Z'));
+    const ctx = kioskCtx(store);
+    const stadium = (await invoke(ctx, FULL_ACCESS, 'listSeatedEvents', {})).items.find((e) => e.name === DEMO_SEATED_EVENTS.stadium)!;
+    const map = await invoke(ctx, FULL_ACCESS, 'getSeatMap', { id: stadium.eventId });
+    expect(map.seats.count).toBe(21000);
+    expect(map.currency).toBe('USD');
+    expect(map.seats.sections).toHaveLength(28);
+    const seats = seatsFromColumns(map.seats);
+    expect(new Set(seats.map((s) => s.ticketId)).size).toBe(21000);
+    expect(seats.every((s) => s.status === 'available' && s.priceCents !== null && !s.heldByMe)).toBe(true);
+    // About a megabyte; the same seats as one JSON object each were about 5 MB.
+    expect(JSON.stringify(map).length / map.seats.count).toBeLessThan(60);
+    await store.close();
+  });
+
   it('expire: a lapsed hold shows available, never blocks a sale or a hold, and the sweeper publishes the release', async () => {
     const store = await memoryStore();
     const { ctx, eventId, ticketIds } = await chartedEvent(store);
@@ -114,7 +137,7 @@ describe('seat holds', () => {
     await invoke(ctx, FULL_ACCESS, 'holdSeats', { id: eventId, ticketIds: [t1, t2], holder: 'a', ttlSeconds: 60 });
     now += 61_000;
     const map = await invoke(ctx, FULL_ACCESS, 'getSeatMap', { id: eventId, holder: 'b' });
-    expect(map.seats.find((s) => s.ticketId === t1)!.status).toBe('available');
+    expect(seatsFromColumns(map.seats).find((s) => s.ticketId === t1)!.status).toBe('available');
     expect((await invoke(ctx, FULL_ACCESS, 'eventInventory', { id: eventId })).held).toBe(0);
     await invoke(ctx, FULL_ACCESS, 'sellTicket', { id: t1 }); // no holder: a lapsed hold is no hold
     expect((await invoke(ctx, FULL_ACCESS, 'holdSeats', { id: eventId, ticketIds: [t2], holder: 'b' })).holds[0]!.holder).toBe('b');
@@ -149,8 +172,8 @@ describe('seat holds', () => {
 
   it('best seats together: same row, adjacent, avoiding a lone empty seat', async () => {
     const store = await memoryStore();
-    const { ctx, eventId, map } = await chartedEvent(store, { rows: 'A-B', seats: 6 });
-    const id = (row: string, seat: string) => map.seats.find((s) => s.row === row && s.seat === seat)!.ticketId!;
+    const { ctx, eventId, seats } = await chartedEvent(store, { rows: 'A-B', seats: 6 });
+    const id = (row: string, seat: string) => seats.find((s) => s.row === row && s.seat === seat)!.ticketId!;
     // Row A: seat 1 and 6 sold → free run 2..5; taking 3 would strand one seat, so 2 go in row A only as 2-3 or 4-5.
     await invoke(ctx, FULL_ACCESS, 'createOrder', { ticketIds: [id('A', '1'), id('A', '6')] });
     const best3 = await invoke(ctx, FULL_ACCESS, 'bestSeats', { id: eventId, quantity: 3 });

@@ -1,6 +1,7 @@
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import type { OpContext } from '../../electron/core/services/context.js';
 import type { Store } from '../../electron/core/store/database.js';
+import { seatsFromColumns } from '../../shared/seat-columns.js';
 import { kioskCtx } from '../helpers.js';
 
 /** A venue, a seller and one event on a small chart ("Main": rows, seats per row), priced by zone. */
@@ -15,7 +16,8 @@ export async function chartedEvent(store: Store, o: { rows?: string; seats?: num
   });
   await invoke(ctx, FULL_ACCESS, 'assignSeatingChart', { id: event.id, chartId: chart.id, prices: { front: 5000, standard: 3000 }, sellerId });
   const map = await invoke(ctx, FULL_ACCESS, 'getSeatMap', { id: event.id });
-  return { ctx, eventId: event.id, chart, ticketIds: map.seats.map((s) => s.ticketId!), map };
+  const seats = seatsFromColumns(map.seats);
+  return { ctx, eventId: event.id, chart, ticketIds: seats.map((s) => s.ticketId!), map, seats };
 }
 
 /** A general-admission event: capacity = quota, one unseated listing of that many tickets. */

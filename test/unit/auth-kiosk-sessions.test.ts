@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcChannel, type OperationName } from '../../shared/operations/index.js';
 import { registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
 import { KioskSessions } from '../../electron/core/auth/callers.js';
+import { inProcessCore } from '../../electron/core/host/answer.js';
 import { ROLE_PIN, buildWorld, type World } from '../integration/support/auth-world.js';
 
 type Listener = (event: SenderEvent, ...args: unknown[]) => Promise<IpcResult>;
@@ -17,7 +18,11 @@ describe('kiosk sessions over the IPC bridge', () => {
   beforeAll(async () => {
     w = await buildWorld();
     sessions = new KioskSessions(w.store);
-    registerIpcHandlers(ipc, { ctx: { store: w.store, version: 'test' }, isTrustedSender: () => true, caller: (e) => sessions.callerFor(e.sender.id) });
+    registerIpcHandlers(ipc, {
+      core: inProcessCore({ store: w.store, version: 'test' }, sessions),
+      isTrustedSender: () => true,
+      caller: (e) => ({ kind: 'kiosk', senderId: e.sender.id }),
+    });
   });
   afterAll(async () => w.store.close());
 

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpControl, type DesktopHttpControl } from '../../electron/app/http-control.js';
+import { createHttpControl, type DesktopHttpControl } from '../../electron/core/host/http-control.js';
 import { DEFAULT_IDLE_LOCK_MINUTES, loadSettings, saveSettings, settingsFile } from '../../electron/app/settings.js';
 import { invoke, FULL_ACCESS } from '../../electron/core/services/dispatch.js';
 import type { Store } from '../../electron/core/store/database.js';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ipcChannel, operations, type OperationName } from '../../shared/operations/index.js';
 import { createSenderCheck, registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { inProcessCore } from '../../electron/core/host/answer.js';
 import type { HttpControl } from '../../electron/core/services/context.js';
 import type { Store } from '../../electron/core/store/database.js';
 import { memoryStore } from '../helpers.js';
@@ -36,7 +37,7 @@ beforeEach(async () => {
   store = await memoryStore({ seed: true });
   ipc = new FakeIpcMain();
   refused = [];
-  registerIpcHandlers(ipc, { ctx: { store, version: 'test' }, isTrustedSender, onRefused: (name) => refused.push(name) });
+  registerIpcHandlers(ipc, { core: inProcessCore({ store, version: 'test' }), isTrustedSender, onRefused: (name) => refused.push(name) });
 });
 afterEach(async () => {
   await store.close();
@@ -128,7 +129,7 @@ describe('IPC bridge', () => {
     const broken = new FakeIpcMain();
     const reader = new Proxy({}, { get: () => { throw new Error('disk on fire'); } });
     registerIpcHandlers(broken, {
-      ctx: { store: { reader } as unknown as Store, version: 'test' },
+      core: inProcessCore({ store: { reader } as unknown as Store, version: 'test' }),
       isTrustedSender,
       onInternalError: (_n, err) => internal.push(err),
     });
@@ -139,7 +140,7 @@ describe('IPC bridge', () => {
 
   it('removes every handler it registered', () => {
     const other = new FakeIpcMain();
-    const dispose = registerIpcHandlers(other, { ctx: { store, version: 'test' }, isTrustedSender });
+    const dispose = registerIpcHandlers(other, { core: inProcessCore({ store, version: 'test' }), isTrustedSender });
     expect(other.handlers.size).toBe(Object.keys(operations).length);
     dispose();
     expect(other.handlers.size).toBe(0);
@@ -163,7 +164,7 @@ describe('HTTP server settings over IPC', () => {
       },
     };
     const withControl = new FakeIpcMain();
-    registerIpcHandlers(withControl, { ctx: { store, version: 'test', httpControl: control }, isTrustedSender });
+    registerIpcHandlers(withControl, { core: inProcessCore({ store, version: 'test', httpControl: control }), isTrustedSender });
     expect(await withControl.call(appEvent, 'setHttpServer', { enabled: true, port: 80 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await withControl.call(appEvent, 'setHttpServer', { enabled: 'yes' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(seen).toEqual([]);

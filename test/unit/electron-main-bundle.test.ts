@@ -2,7 +2,7 @@
 // plain Node against a fake `electron` module: no Electron binary can be had here, but the wiring
 // — handlers from the table, sender check, window flags, protocol, navigation and permission
 // lockdown, kiosk idle lock — is all main.cjs's own code.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,13 +158,29 @@ async function launch(args: string[]) {
   return { e, quit, logs };
 }
 
+const nativeDirBefore = process.env.MARQUEE_ELECTRON_NATIVE_DIR;
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'marquee-main-'));
-  ({ main: mainFile } = await buildElectron({ outdir: join(base, 'dist-electron'), quiet: true }));
+  let worker: string;
+  let writerLane: string;
+  ({ main: mainFile, worker, writerLane } = await buildElectron({ outdir: join(base, 'dist-electron'), quiet: true }));
+  // So is the writer lane's, which the core host starts (services/group-lane.ts).
+  expect(writerLane).toBe(join(base, 'dist-electron', 'group-worker.cjs'));
+  expect(existsSync(writerLane)).toBe(true);
+  // The core host's worker is bundled beside main.cjs, where startWorker looks for it.
+  expect(worker).toBe(join(base, 'dist-electron', 'core-host-worker.cjs'));
+  expect(existsSync(worker)).toBe(true);
+  // The worker thread has its own module loader, which the _load override below does not reach:
+  // main passes this folder to it, as `npm start` does for its Electron-built copy.
+  process.env.MARQUEE_ELECTRON_NATIVE_DIR = join(root, 'node_modules');
   mkdirSync(join(base, 'dist', 'renderer'), { recursive: true });
   writeFileSync(join(base, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Marquee test</title>');
 }, 60_000);
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(() => {
+  if (nativeDirBefore === undefined) delete process.env.MARQUEE_ELECTRON_NATIVE_DIR;
+  else process.env.MARQUEE_ELECTRON_NATIVE_DIR = nativeDirBefore;
+  rmSync(base, { recursive: true, force: true });
+});
 
 describe('bundled main process', () => {
   it('wires the store, IPC, window, protocol and lockdown', async () => {
@@ -239,7 +255,7 @@ describe('bundled main process', () => {
     }
   }, 60_000);
 
-  it('kiosk mode: no menu, full screen, idle lock sent to the window and re-armed by input', async () => {
+  it('kiosk mode: no menu, full screen, idle lock sent to the window, signs it out, and re-armed by input', async () => {
     const { e, quit } = await launch(['--kiosk', '--idle-minutes', '0.005', '--data', join(base, 'data-kiosk')]);
     try {
       const win = e.windows[0]!;
@@ -247,8 +263,16 @@ describe('bundled main process', () => {
       expect(win.options).toMatchObject({ kiosk: true, fullscreen: true });
       expect((win.options.webPreferences as { devTools: boolean }).devTools).toBe(false);
       await vi.waitFor(() => expect(win.webContents.sent).toEqual([IDLE_LOCK_CHANNEL]), { timeout: 5_000, interval: 50 });
+      // Signed in after the first lock; no input since, so the lock stays spent until input re-arms it.
+      const own = { sender: { id: win.webContents.id }, senderFrame: { url: 'app://marquee/index.html', parent: null } };
+      const call = (name: OperationName, input: unknown) => e.ipcHandlers.get(ipcChannel(name))!(own, input) as Promise<{ ok: boolean; error?: { code: string } }>;
+      const [, username, password] = /Username: (\S+)\nPassword: (\S+)/.exec(e.messages[0] ?? '') ?? [];
+      expect(await call('signIn', { username, password })).toMatchObject({ ok: true });
+      expect(await call('listUsers', {})).toMatchObject({ ok: true });
       win.webContents.emit('input-event', {}, { type: 'mouseDown' });
       await vi.waitFor(() => expect(win.webContents.sent).toEqual([IDLE_LOCK_CHANNEL, IDLE_LOCK_CHANNEL]), { timeout: 5_000, interval: 50 });
+      // The lock reached the core's session of this window (in the worker): signed out.
+      expect(await call('listUsers', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     } finally {
       await quit();
     }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ipcChannel, operationNames, operations, type MarqueeClient } from '../../shared/operations/index.js';
 import { IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL } from '../../electron/app/app-origin.js';
 import { createSenderCheck, registerIpcHandlers, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { inProcessCore } from '../../electron/core/host/answer.js';
 import {
   MarqueeError,
   createMarqueeClient,
@@ -98,7 +99,7 @@ describe('preload client against the real bridge', () => {
     store = await memoryStore({ seed: true });
     const handlers = new Map<string, (e: SenderEvent, input: unknown) => Promise<IpcResult>>();
     registerIpcHandlers({ handle: (c, l) => void handlers.set(c, l), removeHandler: (c) => void handlers.delete(c) }, {
-      ctx: { store, version: 'test' },
+      core: inProcessCore({ store, version: 'test' }),
       isTrustedSender: createSenderCheck((id) => id === 1),
     });
     // structuredClone both ways: what Electron's IPC does to arguments and replies.

@@ -4,7 +4,9 @@ import { PERMISSIONS, type Permission } from '../../../shared/operations/define.
 import { nowIso } from '../../../shared/time.js';
 import type { Caller } from '../services/dispatch.js';
 import type { Actor, SessionPort } from '../services/context.js';
-import type { Store, Trx } from '../store/database.js';
+import type SQLite from 'better-sqlite3';
+import { firstActiveAdminForAuth, tokenByHash, userForAuth, type UserAuthRow } from '../store/auth-statements.js';
+import type { Store } from '../store/database.js';
 import * as usersRepo from '../store/repos/users-repo.js';
 import { insertAudit } from '../store/repos/audit-repo.js';
 import { hashSecret, newPassword } from './passwords.js';
@@ -34,27 +36,37 @@ export function callerOf(actor: Actor, session?: SessionPort): Caller {
 }
 
 /** An active user as a caller; null if the user is gone or deactivated (sessions and tokens stop at once). */
-export async function callerForUser(
-  db: Trx,
+export function callerForUser(
+  db: SQLite.Database,
   userId: number,
   o: { terminal: string | null; tokenId?: number | null; via: Actor['via']; session?: SessionPort },
-): Promise<Caller | null> {
-  const u = await usersRepo.findUserById(db, userId);
-  if (!u || u.active !== 1 || !isRole(u.role)) return null;
+): Caller | null {
+  const u = userForAuth(db, userId);
+  return u ? callerOfRow(u, o) : null;
+}
+
+function callerOfRow(u: UserAuthRow, o: { terminal: string | null; tokenId?: number | null; via: Actor['via']; session?: SessionPort }): Caller | null {
+  if (u.active !== 1 || !isRole(u.role)) return null;
   return callerOf(
     { userId: u.id, username: u.username, role: u.role, sellerId: u.seller_id, terminal: o.terminal, tokenId: o.tokenId ?? null, via: o.via },
     o.session,
   );
 }
 
+/** The first active admin as a caller (the server token before its user exists), or null. */
+export function firstAdminCaller(db: SQLite.Database, o: { terminal: string | null; via: Actor['via']; session?: SessionPort }): Caller | null {
+  const u = firstActiveAdminForAuth(db);
+  return u ? callerOfRow(u, o) : null;
+}
+
 export type TokenLookup = { kind: 'ok'; caller: Caller } | { kind: 'revoked' } | { kind: 'unknown' };
 
 /** Looked up by hash on every request (no cache), so a revocation takes effect on the next request. */
-export async function callerForToken(db: Trx, token: string, terminal: string | null): Promise<TokenLookup> {
-  const row = await usersRepo.findTokenByHash(db, sha256Hex(token));
+export function callerForToken(db: SQLite.Database, token: string, terminal: string | null): TokenLookup {
+  const row = tokenByHash(db, sha256Hex(token));
   if (!row) return { kind: 'unknown' };
   if (row.revoked_at !== null) return { kind: 'revoked' };
-  const caller = await callerForUser(db, row.user_id, { terminal, tokenId: row.token_id, via: 'token' });
+  const caller = callerForUser(db, row.user_id, { terminal, tokenId: row.token_id, via: 'token' });
   return caller ? { kind: 'ok', caller } : { kind: 'revoked' };
 }
 
@@ -159,7 +171,7 @@ export class KioskSessions {
     };
     const userId = this.users.get(senderId);
     if (userId === undefined) return anonymous(session, terminal);
-    const caller = await callerForUser(this.store.reader, userId, { terminal, via: 'kiosk', session });
+    const caller = callerForUser(this.store.readerRaw, userId, { terminal, via: 'kiosk', session });
     if (!caller) this.users.delete(senderId);
     return caller ?? anonymous(session, terminal);
   }

@@ -4,20 +4,19 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.js';
 import { operations, type OperationName } from '../../../shared/operations/index.js';
-import { anonymous, callerForToken, callerForUser, callerOf } from '../auth/callers.js';
-import * as usersRepo from '../store/repos/users-repo.js';
+import { anonymous, callerForToken, callerForUser, callerOf, firstAdminCaller } from '../auth/callers.js';
 import { securitySettings } from '../services/auth-handlers.js';
 import type { OpContext, SessionPort } from '../services/context.js';
 import { invoke, toAppError, type Caller } from '../services/dispatch.js';
 import { BrowserSessions, parseCookies, safeEqual } from './auth.js';
 import { coerceStrings } from './coerce.js';
+import { CSP } from './csp.js';
 import { registerLiveRoute } from './live-route.js';
 import { renderDocsPage } from './docs-page.js';
 import { API_PREFIX, buildOpenApi, pathParams } from './openapi.js';
 
 export const SESSION_COOKIE = 'marquee_session';
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export { CSP };
 
 export interface ServerOptions {
   ctx: Omit<OpContext, 'channel'>;
@@ -114,9 +113,9 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   };
 
   /** The server token before its user exists (tests, an API-only server): the first admin, or an admin with no account. */
-  const serverTokenCaller = async (terminal: string, session?: SessionPort): Promise<Caller> => {
-    const admin = await usersRepo.firstActiveAdmin(o.ctx.store.reader);
-    if (admin) return (await callerForUser(o.ctx.store.reader, admin.id, { terminal, via: 'token', session }))!;
+  const serverTokenCaller = (terminal: string, session?: SessionPort): Caller => {
+    const admin = firstAdminCaller(o.ctx.store.readerRaw, { terminal, via: 'token', session });
+    if (admin) return admin;
     return callerOf({ userId: null, username: 'server-token', role: 'admin', sellerId: null, terminal, tokenId: null, via: 'token' }, session);
   };
 
@@ -129,7 +128,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       const token = auth.slice(7).trim();
-      const found = await callerForToken(o.ctx.store.reader, token, terminal);
+      const found = callerForToken(o.ctx.store.readerRaw, token, terminal);
       if (found.kind === 'ok') return { ...found.caller, session };
       if (found.kind === 'unknown' && safeEqual(token, o.token)) return serverTokenCaller(terminal, session);
       throw new AppError('UNAUTHORIZED', found.kind === 'revoked' ? 'This API token was revoked' : 'The API token is not valid');
@@ -143,7 +142,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
         throw new AppError('FORBIDDEN', 'Cross-origin requests are refused', { origin });
       }
       const bterm = `browser ${req.ip}`;
-      const caller = userId === null ? await serverTokenCaller(bterm, session) : await callerForUser(o.ctx.store.reader, userId, { terminal: bterm, via: 'session', session });
+      const caller = userId === null ? serverTokenCaller(bterm, session) : callerForUser(o.ctx.store.readerRaw, userId, { terminal: bterm, via: 'session', session });
       if (caller) return caller;
       sessions.end(sid); // the account was deactivated: its sessions end at once
     }

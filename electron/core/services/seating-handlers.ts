@@ -1,5 +1,6 @@
 import { AppError, notFound } from '../../../shared/errors.js';
 import { formatCents } from '../../../shared/money.js';
+import { seatsToColumns } from '../../../shared/seat-columns.js';
 import { nowIso } from '../../../shared/time.js';
 import { feedOf } from '../live/change-feed.js';
 import { holdClock } from '../live/hold-clock.js';
@@ -8,6 +9,7 @@ import type { HoldRow, ReservationRow } from '../store/repos/seating-repo.js';
 import { bestTogether } from './best-seats.js';
 import { layoutChart } from './chart-layout.js';
 import type { OpContext } from './context.js';
+import { groupWrite } from './group-tasks.js';
 import type { Handler } from './handlers.js';
 
 type SeatingOp =
@@ -130,7 +132,9 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
     const now = isoAt(holdClock.now());
     const rows = repo.seatMapRows(db, id, chart.id);
     const zonePrice = new Map<string, number | null>();
+    let currency: string | null = null;
     const seats = rows.map((r) => {
+      currency ??= r.currency;
       const live = r.holder !== null && (r.expires_at === null || r.expires_at > now);
       const status = r.ticket_id === null || r.status === 'void' ? 'unavailable' : r.status === 'sold' ? 'sold' : r.status === 'held' && live ? 'held' : 'available';
       if (r.price_cents !== null && !zonePrice.has(r.zone)) zonePrice.set(r.zone, r.price_cents);
@@ -159,7 +163,8 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
       holder: me,
       chart: summary,
       zones: summary.zones.map((zone) => ({ zone, priceCents: zonePrice.get(zone) ?? null })),
-      seats,
+      currency: currency ?? 'USD',
+      seats: seatsToColumns(seats),
     };
   },
 
@@ -193,10 +198,7 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
     const ids = [...new Set(h.ticketIds)];
     const nowMs = holdClock.now();
     const expiresAt = isoAt(nowMs + (h.ttlSeconds ?? DEFAULT_HOLD_SECONDS) * 1000);
-    const rows = await ctx.store.writeSync((db) => {
-      if (!repo.findEvent(db, h.id)) throw notFound('event', h.id);
-      return repo.holdTickets(db, { eventId: h.id, ticketIds: ids, holder, expiresAt, now: isoAt(nowMs) });
-    });
+    const rows = await groupWrite(ctx.store, 'holdSeats', { eventId: h.id, ticketIds: ids, holder, expiresAt, now: isoAt(nowMs) });
     feedOf(ctx.store).publish({ eventId: h.id, ticketIds: ids, status: 'held', holder, expiresAt });
     return { holder, holds: rows.map(toHold) };
   },
@@ -204,10 +206,7 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
   releaseSeats: async (ctx, r) => {
     const holder = holderOf(ctx, r.holder);
     const ids = [...new Set(r.ticketIds)];
-    const released = await ctx.store.writeSync((db) => {
-      if (!repo.findEvent(db, r.id)) throw notFound('event', r.id);
-      return repo.releaseTickets(db, { eventId: r.id, ticketIds: ids, holder, now: isoAt(holdClock.now()) });
-    });
+    const released = await groupWrite(ctx.store, 'releaseSeats', { eventId: r.id, ticketIds: ids, holder, now: isoAt(holdClock.now()) });
     feedOf(ctx.store).publish({ eventId: r.id, ticketIds: released, status: 'available', holder: null, expiresAt: null });
     return { holder, released };
   },
@@ -221,10 +220,12 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
 
   reserveTickets: async (ctx, r) => {
     const holder = holderOf(ctx, r.holder);
-    const { reservation, ticketIds } = await ctx.store.writeSync((db) => {
-      if (!repo.findEvent(db, r.id)) throw notFound('event', r.id);
-      const reservation = repo.reserve(db, { eventId: r.id, quantity: r.quantity, holder, customerName: r.customerName ?? null, now: isoAt(holdClock.now()) });
-      return { reservation, ticketIds: repo.reservationTickets(db, reservation.id) };
+    const { reservation, ticketIds } = await groupWrite(ctx.store, 'reserveTickets', {
+      eventId: r.id,
+      quantity: r.quantity,
+      holder,
+      customerName: r.customerName ?? null,
+      now: isoAt(holdClock.now()),
     });
     feedOf(ctx.store).publish({ eventId: r.id, ticketIds, status: 'held', holder, expiresAt: null });
     return toReservation(reservation, ticketIds);
@@ -241,7 +242,7 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
   },
 
   cancelReservation: async (ctx, c) => {
-    const { reservation, released } = await ctx.store.writeSync((db) => repo.cancelReservation(db, c.id, c.reason ?? null, nowIso()));
+    const { reservation, released } = await groupWrite(ctx.store, 'cancelReservation', { id: c.id, reason: c.reason ?? null, now: nowIso() });
     feedOf(ctx.store).publish({ eventId: reservation.event_id, ticketIds: released, status: 'available', holder: null, expiresAt: null });
     return toReservation(reservation, released);
   },

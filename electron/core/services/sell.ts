@@ -9,6 +9,7 @@ import { publishSold } from '../live/change-feed.js';
 import { holdNowIso } from '../live/hold-clock.js';
 import { sellHeldTickets } from '../store/repos/seating-repo.js';
 import type { OpContext } from './context.js';
+import { groupWrite } from './group-tasks.js';
 import { newOrderCode } from './order-code.js';
 
 export type SaleInput = OpParsedInput<'createOrder'>;
@@ -39,14 +40,14 @@ function checkDistinct(ticketIds: number[]): number[] {
 export async function sell(ctx: OpContext, input: SaleInput): Promise<SaleResult> {
   const ids = checkDistinct(input.ticketIds);
   const requestHash = input.idempotencyKey ? saleRequestHash(input) : '';
-  const result = await ctx.store.writeGrouped((db) => sellInTransaction(db, ctx.channel, input, ids, requestHash));
+  const result = await groupWrite(ctx.store, 'sell', { channel: ctx.channel, input, ids, requestHash, holdNow: holdNowIso() });
   publishSold(ctx.store, result.order.ticketIds);
   return result;
 }
 
 /**
  * The sale itself, synchronous, inside the caller's transaction (a group item's SAVEPOINT): any
- * throw undoes everything this sale wrote and nothing else.
+ * throw undoes everything this sale wrote and nothing else. `holdNow` judges hold expiry (the hold clock).
  */
 export function sellInTransaction(
   db: SQLite.Database,
@@ -54,6 +55,7 @@ export function sellInTransaction(
   input: SaleInput,
   ids: number[],
   requestHash: string,
+  holdNow: string,
 ): SaleResult {
   const st = sellStatements(db);
   const now = nowIso();
@@ -69,16 +71,23 @@ export function sellInTransaction(
     }
   }
   // Seats held by this sale's holder, or whose hold lapsed, sell from their hold (issue 4, seating-repo.ts);
-  // anyone else's live hold stays refused by the guard below. Writes only when such a hold exists.
-  const fromHolds = sellHeldTickets(db, ids, input.holder ?? null, now, holdNowIso());
-  const rest = fromHolds.size === 0 ? ids : ids.filter((id) => !fromHolds.has(id));
-  // Several tickets: look before flipping, so a lost race fails before anything is written (and the
-  // group needs no savepoint replay). One ticket: the guarded UPDATE below is the look.
-  if (rest.length > 1) refuseUnavailable(st, rest);
-  // The guard that matters: only rows still 'available' flip; any shortfall throws and the sale's
-  // savepoint undoes the tickets that did flip.
-  const flipped = st.markSoldIfAvailable(rest, now);
-  for (const [id, t] of fromHolds) flipped.set(id, t);
+  // anyone else's live hold stays refused by the guard. The guard that matters: only rows still
+  // 'available' (or held by this holder) flip; any shortfall throws and the sale's savepoint undoes
+  // the tickets that did flip.
+  let flipped: Map<number, { price_cents: number; currency: string }>;
+  if (ids.length === 1) {
+    // The common sale, one ticket: the guarded UPDATE is the look; a hold is tried only if it did not flip.
+    flipped = st.markSoldIfAvailable(ids, now);
+    if (flipped.size === 0) flipped = sellHeldTickets(db, ids, input.holder ?? null, now, holdNow);
+  } else {
+    const fromHolds = sellHeldTickets(db, ids, input.holder ?? null, now, holdNow);
+    const rest = fromHolds.size === 0 ? ids : ids.filter((id) => !fromHolds.has(id));
+    // Several tickets: look before flipping, so a lost race fails before anything is written (and the
+    // group needs no savepoint replay).
+    if (rest.length > 1) refuseUnavailable(st, rest);
+    flipped = st.markSoldIfAvailable(rest, now);
+    for (const [id, t] of fromHolds) flipped.set(id, t);
+  }
   if (flipped.size !== ids.length) {
     refuseUnavailable(st, ids.filter((id) => !flipped.has(id)));
     throw unavailableError(ids.filter((id) => !flipped.has(id)));

@@ -8,6 +8,15 @@ import { cachingDatabase } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type DB = Kysely<Database>;
+/** Runs a named group task (services/group-tasks.ts) on a connection, inside its group's transaction. */
+export type TaskRunner = (db: SQLite.Database, name: string, args: unknown) => unknown;
+
+/** A writer connection on another thread that runs named tasks in groups (store/writer-lane.ts). */
+export interface TaskLane {
+  submit(name: string, args: unknown): Promise<unknown>;
+  observeCommits(fn: ((info: CommitInfo) => void) | null): void;
+  close(): Promise<void>;
+}
 export type Trx = Transaction<Database> | Kysely<Database>;
 
 export interface StoreOptions {
@@ -69,10 +78,39 @@ export class Store {
     return this.group.submit(fn);
   }
 
-  /** Test and bench hook: sees every commit of both write paths, inside the transaction. */
+  /**
+   * The hot writes as named tasks: on the writer lane's thread when one is attached (the HTTP or IPC
+   * thread keeps serving while a group commits and fsyncs), else as a group item on this thread.
+   * Either way the promise settles after the group's durable COMMIT.
+   */
+  writeTask(name: string, args: unknown, runHere: TaskRunner): Promise<unknown> {
+    if (this.lane) return this.lane.submit(name, args);
+    return this.writeGrouped((db) => runHere(db, name, args));
+  }
+
+  /** The writer lane, if attached (services/group-lane.ts). Its writer is a second connection: SQLite's lock orders the two. */
+  get lane(): TaskLane | null {
+    return this.taskLane;
+  }
+
+  attachLane(lane: TaskLane): void {
+    if (this.options.file === ':memory:') throw new Error('an in-memory store cannot share its database with a writer lane');
+    this.taskLane = lane;
+    lane.observeCommits(this.commitObserver);
+  }
+
+  /** The lane failed (its thread died): later tasks run on this thread again. */
+  detachLane(lane: TaskLane): void {
+    if (this.taskLane === lane) this.taskLane = null;
+  }
+
+  private taskLane: TaskLane | null = null;
+
+  /** Test and bench hook: sees every commit of every write path (the lane's after the fact, in order). */
   set onCommit(fn: ((info: CommitInfo) => void) | null) {
     this.commitObserver = fn;
     this.group.onCommit = fn;
+    this.taskLane?.observeCommits(fn);
   }
 
   private commitObserver: ((info: CommitInfo) => void) | null = null;
@@ -132,6 +170,9 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    const lane = this.taskLane;
+    this.taskLane = null;
+    await lane?.close();
     await this.writeChain;
     this.group.drain();
     await this.writeChain;
@@ -140,7 +181,8 @@ export class Store {
   }
 }
 
-function configure(db: SQLite.Database, synchronous: 'FULL' | 'NORMAL', memory: boolean, role: 'writer' | 'reader'): void {
+/** Pragmas of every connection to a store file; the writer lane's connection is configured as 'writer'. */
+export function configure(db: SQLite.Database, synchronous: 'FULL' | 'NORMAL', memory: boolean, role: 'writer' | 'reader'): void {
   if (!memory) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

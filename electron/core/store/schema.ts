@@ -51,6 +51,43 @@ export interface ImportBatchesTable {
   errors_json: Generated<string>;
   created_at: string;
   completed_at: string | null;
+  // Added by migration 2026-11-21T0600-import-pipeline (the pipeline itself writes with prepared statements).
+  mode: Generated<'valid-rows' | 'all-or-nothing'>;
+  phase: Generated<'staging' | 'publishing' | 'done'>;
+  imported_by: string | null;
+  client_ref: string | null;
+  owner_pid: number | null;
+  bytes_read: Generated<number>;
+  total_bytes: number | null;
+  rows_published: Generated<number>;
+  last_line: Generated<number>;
+  cancel_requested: Generated<0 | 1>;
+  failure_code: 'cancelled' | 'interrupted' | 'rejected-rows' | 'error' | null;
+  failure_message: string | null;
+  delimiter: string | null;
+  encoding: string | null;
+  mapping_json: string | null;
+  rolled_back_at: string | null;
+  updated_at: string | null;
+}
+
+export interface ImportStagedRowsTable {
+  id: Generated<number>;
+  batch_id: number;
+  line: number;
+  event_id: number;
+  section: string;
+  row: string;
+  quantity: number;
+  price_cents: number;
+}
+
+export interface ImportRejectedRowsTable {
+  id: Generated<number>;
+  batch_id: number;
+  line: number;
+  errors_json: string;
+  cells_json: string;
 }
 
 export interface ListingsTable {
@@ -252,6 +289,8 @@ export interface Database {
   events: EventsTable;
   sellers: SellersTable;
   import_batches: ImportBatchesTable;
+  import_staged_rows: ImportStagedRowsTable;
+  import_rejected_rows: ImportRejectedRowsTable;
   listings: ListingsTable;
   tickets: TicketsTable;
   customers: CustomersTable;

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ClientError, useClient, useOp } from '../client/index.js';
+import { seatsFromColumns } from '../../../shared/seat-columns.js';
 import { followSeats, terminalId, type SeatChange } from '../client/seat-feed.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { SeatLegend, SeatMapView, seatName, type MapSeat, type SeatMapData } from '../components/seat-map/seat-map-view.js';
 import { eventDateTime, money } from '../format.js';
-import { href, useRoute } from '../router.js';
+import { href, navigate, useRoute } from '../router.js';
+import { useCart } from '../sale-cart.js';
 
 /** #/seats: events with a seat map; #/seats/<eventId>: the map, where a click holds or releases a seat. */
 export function SeatMapScreen() {
@@ -55,22 +57,25 @@ function applyChange(seats: MapSeat[], byTicket: Map<number, number>, c: SeatCha
 function EventSeatMap({ eventId }: { eventId: number }) {
   const me = useMemo(() => terminalId(), []);
   const client = useClient();
-  const map = useOp('getSeatMap', { id: eventId, holder: me }, { staleTime: Infinity, refetchOnWindowFocus: false });
-  const [seats, setSeats] = useState<MapSeat[]>([]);
+  const { setCart } = useCart();
+  // Live changes arrive by the feed while the map is open; what happened while it was closed, by a refetch on mount.
+  const map = useOp('getSeatMap', { id: eventId, holder: me }, { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnMount: 'always' });
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [quantity, setQuantity] = useState(2);
   const busy = useRef(new Set<number>());
   const data = map.data;
-  const byTicket = useMemo(() => new Map((data?.seats ?? []).map((s, i) => [s.ticketId ?? -1, i])), [data]);
-  const seatsRef = useRef(seats);
-  seatsRef.current = seats;
+  const loaded = useMemo(() => (data ? seatsFromColumns(data.seats) : []), [data]);
+  const byTicket = useMemo(() => new Map(loaded.map((s, i) => [s.ticketId ?? -1, i])), [loaded]);
 
-  useEffect(() => {
-    if (data) setSeats(data.seats);
-  }, [data]);
+  // The seats as changed since the map was (re)loaded; a new load replaces them in the same render.
+  const [changed, setChanged] = useState<{ base: MapSeat[]; seats: MapSeat[] }>({ base: [], seats: [] });
+  const seats = changed.base === loaded ? changed.seats : loaded;
 
-  const apply = useCallback((c: SeatChange) => setSeats((cur) => applyChange(cur, byTicket, c, me)), [byTicket, me]);
+  const apply = useCallback(
+    (c: SeatChange) => setChanged((cur) => ({ base: loaded, seats: applyChange(cur.base === loaded ? cur.seats : loaded, byTicket, c, me) })),
+    [loaded, byTicket, me],
+  );
   const { refetch } = map;
   useEffect(() => followSeats(eventId, apply, () => void refetch()), [eventId, apply, refetch]);
 
@@ -107,12 +112,19 @@ function EventSeatMap({ eventId }: { eventId: number }) {
   const mine = seats.filter((s) => s.heldByMe);
   const total = mine.reduce((n, s) => n + (s.priceCents ?? 0), 0);
 
+  // The held seats go to the Sell screen (tender, change, customer) as this terminal's holds.
   const sell = async () => {
     setError(null);
     try {
-      const r = await client.createOrder({ ticketIds: mine.map((s) => s.ticketId!), holder: me });
-      apply({ eventId, ticketIds: r.order.ticketIds, status: 'sold', holder: null, expiresAt: null });
-      setMessage({ kind: 'ok', text: `Sold ${r.order.ticketIds.length} seat(s): order ${r.order.code}, ${money(r.order.totalCents)}.` });
+      const event = await client.getEvent({ id: eventId });
+      const currency = data?.currency ?? 'USD';
+      setCart({
+        event,
+        tickets: mine.map((s) => ({ id: s.ticketId!, section: s.section, row: s.row, seat: s.seat, priceCents: s.priceCents ?? 0, currency })),
+        reason: null,
+        holder: me,
+      });
+      navigate('/sell');
     } catch (e) {
       fail(e);
     }
@@ -153,15 +165,16 @@ function EventSeatMap({ eventId }: { eventId: number }) {
         </a>
       </div>
       <ErrorNotice error={map.error ?? error} />
-      {message ? (
-        <div className={`notice ${message.kind === 'error' ? 'notice-error' : 'notice-ok'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="seat-message">
-          {message.text}
-        </div>
-      ) : null}
       {data ? (
         <div className="seatmap-layout">
-          <SeatMapView data={data as SeatMapData} seats={seats} onSeat={(s) => void onSeat(s)} />
+          <SeatMapView data={data as SeatMapData} layout={loaded} seats={seats} onSeat={(s) => void onSeat(s)} />
           <aside className="panel seatmap-side" aria-label="Your holds">
+            {/* Here, not above the map: a message appearing there would move every seat under the pointer. */}
+            {message ? (
+              <div className={`notice ${message.kind === 'error' ? 'notice-error' : 'notice-ok'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="seat-message">
+                {message.text}
+              </div>
+            ) : null}
             <SeatLegend data={data as SeatMapData} />
             <h2>Held by this terminal</h2>
             {mine.length === 0 ? <p className="muted">Click a seat to hold it; click again to release.</p> : null}

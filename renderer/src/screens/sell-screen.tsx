@@ -60,7 +60,7 @@ export function SellScreen() {
   }, [cart, tender]);
 
   const refreshTickets = () =>
-    Promise.all(['listEventTickets', 'bestTicket', 'getEvent', 'searchEvents', 'listOrders'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
+    Promise.all(['listEventTickets', 'bestTicket', 'getEvent', 'searchEvents', 'listOrders', 'getSeatMap', 'listHolds'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
@@ -76,6 +76,8 @@ export function SellScreen() {
       ticketIds: cart.tickets.map((t) => t.id),
       ...(Object.keys(customer).length > 0 ? { customer } : {}),
       ...(referral ? { referral } : {}),
+      // Seats this terminal holds on the seat map are sold from its holds; without the holder they read as taken.
+      ...(cart.holder ? { holder: cart.holder } : {}),
       payment: tender === 'cash' ? { tender, tenderedCents: tenderedCents ?? totalCents } : { tender },
     };
     const idempotencyKey = idem.keyFor(JSON.stringify(input));
@@ -130,8 +132,8 @@ export function SellScreen() {
   return (
     <section className="screen">
       <div className="screen-head">
-        <a className="btn" href={href(`/events/${ev.id}`)}>
-          ← Tickets
+        <a className="btn" href={href(cart.holder ? `/seats/${ev.id}` : `/events/${ev.id}`)}>
+          {cart.holder ? '← Seat map' : '← Tickets'}
         </a>
         <h1>Sell</h1>
         <span className="sub">

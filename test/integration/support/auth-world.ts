@@ -55,7 +55,7 @@ export async function buildWorld(): Promise<World> {
     }
   });
   const callers = {} as Record<Role, Caller>;
-  for (const role of Object.keys(users) as Role[]) callers[role] = (await callerForUser(store.reader, users[role], { terminal: `test:${role}`, via: 'session' }))!;
+  for (const role of Object.keys(users) as Role[]) callers[role] = callerForUser(store.readerRaw, users[role], { terminal: `test:${role}`, via: 'session' })!;
   let n = 0;
   return { store, ctx, users, callers, venueId: v.id, houseEventId: e.id, sellerId: l1.listing.sellerId, ownSellerId: l2.listing.sellerId, seq: () => ++n };
 }

@@ -48,7 +48,7 @@ function prepare(db: SQLite.Database) {
     ),
     seatMap: db.prepare<[number, number], SeatMapRow>(
       `SELECT cs.id AS seat_id, cs.section, cs.row, cs.seat, cs.x, cs.y, cs.zone, cs.accessible, cs.obstructed, cs.aisle,
-              t.id AS ticket_id, t.status, t.price_cents, h.holder, h.expires_at
+              t.id AS ticket_id, t.status, t.price_cents, t.currency, h.holder, h.expires_at
          FROM chart_seats cs
          LEFT JOIN tickets t ON t.chart_seat_id = cs.id AND t.event_id = ?
          LEFT JOIN seat_holds h ON h.ticket_id = t.id
@@ -170,6 +170,7 @@ export interface SeatMapRow {
   ticket_id: number | null;
   status: string | null;
   price_cents: number | null;
+  currency: string | null;
   holder: string | null;
   expires_at: string | null;
 }

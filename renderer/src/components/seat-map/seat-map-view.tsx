@@ -1,9 +1,11 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type WheelEvent } from 'react';
 import type { OpOutput } from '../../../../shared/operations/index.js';
+import type { SeatMapSeat } from '../../../../shared/seat-columns.js';
 import { money } from '../../format.js';
 
 export type SeatMapData = OpOutput<'getSeatMap'>;
-export type MapSeat = SeatMapData['seats'][number];
+/** One seat, as shared/seat-columns.ts decodes it from the seat map's columns. */
+export type MapSeat = SeatMapSeat;
 
 const ZONE_COLOURS = ['#15803d', '#0f766e', '#7c3aed', '#be185d', '#4d7c0f', '#0e7490', '#a21caf', '#9a3412'];
 export const STATUS_COLOURS = { mine: '#1d4ed8', held: '#f59e0b', sold: '#4b5563', unavailable: '#d1d5db' } as const;
@@ -43,9 +45,9 @@ const Seat = memo(function Seat({ s, colour }: { s: MapSeat; colour: string }) {
   );
 });
 
-const SeatLayer = memo(function SeatLayer({ seats, colours }: { seats: MapSeat[]; colours: Map<string, string> }) {
+const SeatLayer = memo(function SeatLayer({ seats, colours }: { seats: readonly MapSeat[]; colours: Map<string, string> }) {
   return (
-    <g shapeRendering="optimizeSpeed">
+    <g shapeRendering="optimizeSpeed" data-drawn={seats.length}>
       {seats.map((s) => (
         <Seat key={s.seatId} s={s} colour={colours.get(s.zone) ?? '#15803d'} />
       ))}
@@ -56,56 +58,104 @@ const SeatLayer = memo(function SeatLayer({ seats, colours }: { seats: MapSeat[]
 /**
  * Big charts (a stadium) are drawn as one <path> per colour instead of one <circle> per seat: tens of
  * thousands of elements cost seconds of style and layout on open, a handful of paths do not. Clicks
- * and tooltips then find the seat from the pointer position (useSeatFinder).
+ * and tooltips then find the seat from the pointer position (seatFinder).
  */
 export const DOM_SEAT_LIMIT = 4000;
 
-const PathLayer = memo(function PathLayer({ seats, colours }: { seats: MapSeat[]; colours: Map<string, string> }) {
-  const groups = new Map<string, { fill: string; state: string; d: string[] }>();
-  for (const s of seats) {
+/** The path data of some seats, one arc pair per seat. */
+function circles(seats: readonly MapSeat[], idx: readonly number[], colours: Map<string, string>) {
+  const groups = new Map<string, { fill: string; state: string; d: string }>();
+  for (const i of idx) {
+    const s = seats[i]!;
     const state = seatState(s);
     const fill = state === 'available' ? (colours.get(s.zone) ?? '#15803d') : STATUS_COLOURS[state];
     const key = `${state}|${fill}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { fill, state, d: [] }));
-    g.d.push(`M${s.x - R} ${s.y}a${R} ${R} 0 1 0 ${2 * R} 0a${R} ${R} 0 1 0 ${-2 * R} 0`);
+    if (!g) groups.set(key, (g = { fill, state, d: '' }));
+    g.d += `M${s.x - R} ${s.y}a${R} ${R} 0 1 0 ${2 * R} 0a${R} ${R} 0 1 0 ${-2 * R} 0`;
   }
+  return [...groups];
+}
+
+/**
+ * One section's seats as paths. A click or a pushed change touches one section: only its paths are
+ * rebuilt and repainted, not the stadium's 21,000 seats (memo compares the section's seat objects).
+ */
+const SectionPaths = memo(
+  function SectionPaths({ seats, idx, colours }: { seats: readonly MapSeat[]; idx: readonly number[]; colours: Map<string, string> }) {
+    return (
+      <g>
+        {circles(seats, idx, colours).map(([key, g]) => (
+          <path key={key} d={g.d} fill={g.fill} className={`seat-layer seat-${g.state}`} />
+        ))}
+      </g>
+    );
+  },
+  (a, b) => a.idx === b.idx && a.colours === b.colours && (a.seats === b.seats || a.idx.every((i) => a.seats[i] === b.seats[i])),
+);
+
+/** Seats drawn per frame while a big chart opens. */
+const SEATS_PER_FRAME = 4000;
+
+/** How many sections to show: a few thousand seats more each frame until all are (never fewer than before). */
+function useProgressive(sections: readonly [string, number[]][]) {
+  const next = (from: number) => {
+    let n = from;
+    for (let seats = 0; n < sections.length && seats < SEATS_PER_FRAME; n++) seats += sections[n]![1].length;
+    return n;
+  };
+  const [shown, setShown] = useState(() => next(0));
+  useEffect(() => {
+    if (shown >= sections.length) return;
+    const id = requestAnimationFrame(() => setShown(next(shown)));
+    return () => cancelAnimationFrame(id);
+  });
+  return Math.min(shown, sections.length);
+}
+
+/**
+ * Drawn a few sections per frame: 21,000 seats at once are one long task (building the paths, then
+ * the browser parsing and laying them out) during which the page cannot answer a click.
+ */
+const PathLayer = memo(function PathLayer({ seats, sections, colours }: { seats: readonly MapSeat[]; sections: readonly [string, number[]][]; colours: Map<string, string> }) {
+  const shown = useProgressive(sections);
+  const visible = sections.slice(0, shown);
   return (
-    <g shapeRendering="optimizeSpeed">
-      {[...groups].map(([key, g]) => (
-        <path key={key} d={g.d.join('')} fill={g.fill} className={`seat-layer seat-${g.state}`} />
+    // Anti-aliased: zoomed out to fit, seats are a pixel or two and unsmoothed they alias into hatching.
+    <g data-drawn={visible.reduce((n, [, idx]) => n + idx.length, 0)}>
+      {visible.map(([name, idx]) => (
+        <SectionPaths key={name} seats={seats} idx={idx} colours={colours} />
       ))}
     </g>
   );
 });
 
 /** Nearest seat to a point of the drawing, through a grid of 2-seat cells (the positions never change). */
-function useSeatFinder(seats: MapSeat[]) {
-  return useMemo(() => {
-    const cell = 20;
-    const grid = new Map<string, number[]>();
-    seats.forEach((s, i) => {
-      const k = `${Math.floor(s.x / cell)},${Math.floor(s.y / cell)}`;
-      const list = grid.get(k);
-      if (list) list.push(i);
-      else grid.set(k, [i]);
-    });
-    return (x: number, y: number): number | undefined => {
-      let best: number | undefined;
-      let bestD = (R * 1.4) ** 2;
-      const cx = Math.floor(x / cell);
-      const cy = Math.floor(y / cell);
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) {
-          for (const i of grid.get(`${cx + dx},${cy + dy}`) ?? []) {
-            const d = (seats[i]!.x - x) ** 2 + (seats[i]!.y - y) ** 2;
-            if (d < bestD) [best, bestD] = [i, d];
-          }
+function seatFinder(seats: readonly MapSeat[]) {
+  const cell = 20;
+  const grid = new Map<string, number[]>();
+  seats.forEach((s, i) => {
+    const k = `${Math.floor(s.x / cell)},${Math.floor(s.y / cell)}`;
+    const list = grid.get(k);
+    if (list) list.push(i);
+    else grid.set(k, [i]);
+  });
+  return (x: number, y: number, radius: number): number | undefined => {
+    let best: number | undefined;
+    let bestD = radius ** 2;
+    const cx = Math.floor(x / cell);
+    const cy = Math.floor(y / cell);
+    const reach = Math.ceil(radius / cell);
+    for (let dx = -reach; dx <= reach; dx++) {
+      for (let dy = -reach; dy <= reach; dy++) {
+        for (const i of grid.get(`${cx + dx},${cy + dy}`) ?? []) {
+          const d = (seats[i]!.x - x) ** 2 + (seats[i]!.y - y) ** 2;
+          if (d < bestD) [best, bestD] = [i, d];
         }
       }
-      return best;
-    };
-  }, [seats]);
+    }
+    return best;
+  };
 }
 
 interface ViewBox {
@@ -116,55 +166,113 @@ interface ViewBox {
 }
 
 /** Neighbours for arrow keys: left/right along the row, up/down to the nearest seat of the next row of the section. */
-function useNeighbours(seats: MapSeat[]) {
-  return useMemo(() => {
-    const rows = new Map<string, number[]>();
-    const rowOrder = new Map<string, string[]>();
-    seats.forEach((s, i) => {
-      const key = `${s.section}\u0000${s.row}`;
-      const list = rows.get(key);
-      if (list) list.push(i);
-      else {
-        rows.set(key, [i]);
-        const order = rowOrder.get(s.section) ?? [];
-        order.push(s.row);
-        rowOrder.set(s.section, order);
-      }
-    });
-    return (i: number, key: string): number => {
-      const s = seats[i]!;
-      const row = rows.get(`${s.section}\u0000${s.row}`)!;
-      const at = row.indexOf(i);
-      if (key === 'ArrowLeft') return row[Math.max(0, at - 1)]!;
-      if (key === 'ArrowRight') return row[Math.min(row.length - 1, at + 1)]!;
-      const order = rowOrder.get(s.section)!;
-      const r = order.indexOf(s.row) + (key === 'ArrowDown' ? 1 : -1);
-      if (r < 0 || r >= order.length) return i;
-      const next = rows.get(`${s.section}\u0000${order[r]}`)!;
-      return next.reduce((best, j) => (Math.abs(seats[j]!.x - s.x) < Math.abs(seats[best]!.x - s.x) ? j : best), next[0]!);
-    };
-  }, [seats]);
+function neighbours(seats: readonly MapSeat[]) {
+  const rows = new Map<string, number[]>();
+  const rowOrder = new Map<string, string[]>();
+  seats.forEach((s, i) => {
+    const key = `${s.section}\u0000${s.row}`;
+    const list = rows.get(key);
+    if (list) list.push(i);
+    else {
+      rows.set(key, [i]);
+      const order = rowOrder.get(s.section) ?? [];
+      order.push(s.row);
+      rowOrder.set(s.section, order);
+    }
+  });
+  return (i: number, key: string): number => {
+    const s = seats[i]!;
+    const row = rows.get(`${s.section}\u0000${s.row}`)!;
+    const at = row.indexOf(i);
+    if (key === 'ArrowLeft') return row[Math.max(0, at - 1)]!;
+    if (key === 'ArrowRight') return row[Math.min(row.length - 1, at + 1)]!;
+    const order = rowOrder.get(s.section)!;
+    const r = order.indexOf(s.row) + (key === 'ArrowDown' ? 1 : -1);
+    if (r < 0 || r >= order.length) return i;
+    const next = rows.get(`${s.section}\u0000${order[r]}`)!;
+    return next.reduce((best, j) => (Math.abs(seats[j]!.x - s.x) < Math.abs(seats[best]!.x - s.x) ? j : best), next[0]!);
+  };
 }
 
-export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats: MapSeat[]; onSeat: (s: MapSeat) => void }) {
+/** Built on first use: for a stadium these lookups cost tens of milliseconds that the first draw need not wait for. */
+function lazy<T>(build: () => T): () => T {
+  let built: { v: T } | null = null;
+  return () => (built ??= { v: build() }).v;
+}
+
+/** Lookups by position, row and label; they depend only on the layout, so they are built once per load. */
+function useLookups(layout: readonly MapSeat[]) {
+  const lookups = useMemo(
+    () => ({
+      neighbour: lazy(() => neighbours(layout)),
+      index: lazy(() => new Map(layout.map((s, i) => [`${s.section}|${s.row}|${s.seat}`, i]))),
+      find: lazy(() => seatFinder(layout)),
+    }),
+    [layout],
+  );
+  // Built while the browser is idle after the first draw, so the first pointer move does not wait for them.
+  useEffect(() => {
+    const warm = () => {
+      lookups.find();
+      lookups.neighbour();
+    };
+    if (typeof requestIdleCallback !== 'function') return void setTimeout(warm, 200);
+    const id = requestIdleCallback(warm, { timeout: 2000 });
+    return () => cancelIdleCallback(id);
+  }, [lookups]);
+  return lookups;
+}
+
+/**
+ * Where the stage label goes: in the middle when the seats surround an empty centre (a stadium's
+ * pitch, a theatre in the round), else above the seats; sized to the chart so it reads at "Fit".
+ */
+function useStage(layout: readonly MapSeat[], width: number, height: number) {
+  return useMemo(() => {
+    const size = Math.max(8, Math.round(Math.min(width, height) / 25));
+    const [cx, cy, hw, hh] = [width / 2, height / 2, width / 5, height / 5];
+    const ringed = layout.length > 0 && !layout.some((s) => Math.abs(s.x - cx) < hw && Math.abs(s.y - cy) < hh);
+    return ringed ? { x: cx, y: cy + size / 3, size, text: 'FIELD / STAGE', top: 0 } : { x: cx, y: -size / 2, size, text: 'STAGE / SCREEN', top: 2 * size };
+  }, [layout, width, height]);
+}
+
+/**
+ * `layout` is the map as loaded (positions, sections and rows never change); `seats` is the same
+ * seats with their current status. What depends only on positions is built once from `layout`.
+ */
+export function SeatMapView({ data, layout, seats, onSeat }: { data: SeatMapData; layout: readonly MapSeat[]; seats: readonly MapSeat[]; onSeat: (s: MapSeat) => void }) {
   const { width, height } = data.chart;
-  const full = useMemo<ViewBox>(() => ({ x: 0, y: -20, w: width, h: height + 20 }), [width, height]);
+  const stage = useStage(layout, width, height);
+  const full = useMemo<ViewBox>(() => {
+    const pad = Math.round(Math.max(width, height) / 100);
+    return { x: -pad, y: -stage.top - pad, w: width + 2 * pad, h: height + stage.top + 2 * pad };
+  }, [width, height, stage.top]);
   const [view, setView] = useState<ViewBox>(full);
   const [focus, setFocus] = useState<number | null>(null);
-  const [tip, setTip] = useState<{ text: string; x: number; y: number } | null>(null);
+  // The seat under the pointer, by index: its text follows the seat's status as it changes.
+  const [tip, setTip] = useState<{ i: number; x: number; y: number } | null>(null);
   const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<{ x: number; y: number; view: ViewBox; moved: boolean } | null>(null);
   const colours = useMemo(() => zoneColours(data.chart.zones), [data.chart.zones]);
-  const neighbour = useNeighbours(seats);
-  const index = useMemo(() => new Map(seats.map((s, i) => [`${s.section}|${s.row}|${s.seat}`, i])), [seats]);
-  const find = useSeatFinder(seats);
+  const lookups = useLookups(layout);
+  const sections = useMemo(() => {
+    const by = new Map<string, number[]>();
+    layout.forEach((s, i) => {
+      const list = by.get(s.section);
+      if (list) list.push(i);
+      else by.set(s.section, [i]);
+    });
+    return [...by];
+  }, [layout]);
   const asPaths = seats.length > DOM_SEAT_LIMIT;
   const seatAt = (e: { target: EventTarget; clientX: number; clientY: number }) => {
     const key = (e.target as SVGElement).dataset?.seat;
-    if (key !== undefined) return index.get(key);
+    if (key !== undefined) return lookups.index().get(key);
     if (!asPaths) return undefined;
     const p = toSvg(e.clientX, e.clientY);
-    return find(p.x, p.y);
+    // Zoomed out, a stadium seat is a pixel or two wide: a click within a few pixels of one takes it.
+    const unitsPerPx = 1 / (svg.current?.getScreenCTM()?.a || 1);
+    return lookups.find()(p.x, p.y, Math.max(R * 1.4, Math.min(5 * unitsPerPx, 3 * R)));
   };
   const counts = useMemo(() => {
     const c = { mine: 0, held: 0, sold: 0 };
@@ -240,7 +348,7 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
       }
     }
     const i = seatAt(e);
-    setTip(i === undefined ? null : { text: describeSeat(seats[i]!), x: e.clientX, y: e.clientY });
+    setTip(i === undefined ? null : { i, x: e.clientX, y: e.clientY });
   };
   const onClick = (e: MouseEvent<SVGSVGElement>) => {
     const moved = drag.current?.moved;
@@ -255,7 +363,7 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key.startsWith('Arrow')) {
       e.preventDefault();
-      const next = focus === null ? seats.findIndex((s) => s.status === 'available') : neighbour(focus, e.key);
+      const next = focus === null ? seats.findIndex((s) => s.status === 'available') : lookups.neighbour()(focus, e.key);
       const i = next < 0 ? 0 : next;
       setFocus(i);
       const s = seats[i]!;
@@ -313,15 +421,15 @@ export function SeatMapView({ data, seats, onSeat }: { data: SeatMapData; seats:
           data-count-held={counts.held}
           data-count-sold={counts.sold}
         >
-          <text x={width / 2} y={-6} textAnchor="middle" className="seatmap-stage">
-            STAGE / SCREEN
+          <text x={stage.x} y={stage.y} textAnchor="middle" className="seatmap-stage" style={{ fontSize: stage.size, letterSpacing: stage.size / 6 }}>
+            {stage.text}
           </text>
-          {asPaths ? <PathLayer seats={seats} colours={colours} /> : <SeatLayer seats={seats} colours={colours} />}
+          {asPaths ? <PathLayer seats={seats} sections={sections} colours={colours} /> : <SeatLayer seats={seats} colours={colours} />}
           {focused ? <circle cx={focused.x} cy={focused.y} r={R + 2.5} className="seat-focus-ring" /> : null}
         </svg>
         {tip ? (
           <div className="seatmap-tip" role="tooltip" style={{ left: tip.x + 12, top: tip.y + 12 }}>
-            {tip.text}
+            {seats[tip.i] ? describeSeat(seats[tip.i]!) : null}
           </div>
         ) : null}
       </div>
@@ -339,7 +447,7 @@ export function SeatLegend({ data }: { data: SeatMapData }) {
       {data.zones.map((z) => (
         <li key={z.zone}>
           <span className="swatch" style={{ background: colours.get(z.zone) }} aria-hidden="true" />
-          {z.zone} {z.priceCents === null ? '' : money(z.priceCents)}
+          <span className="zone-name">{z.zone}</span> {z.priceCents === null ? '' : money(z.priceCents)}
         </li>
       ))}
       <li>

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { HttpServerSettings, HttpServerStatus } from '../../shared/operations/desktop-ops.js';
-import { apiToken } from '../core/boot.js';
-import { buildServer } from '../core/http/server.js';
-import { API_PREFIX } from '../core/http/openapi.js';
-import type { HttpControl, OpContext } from '../core/services/context.js';
+import type { HttpServerSettings, HttpServerStatus } from '../../../shared/operations/desktop-ops.js';
+import { apiToken } from '../boot.js';
+import { buildServer } from '../http/server.js';
+import { API_PREFIX } from '../http/openapi.js';
+import type { HttpControl, OpContext } from '../services/context.js';
 
 export interface HttpControlOptions {
   ctx: Omit<OpContext, 'channel' | 'httpControl'>;

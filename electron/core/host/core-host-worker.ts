@@ -1,0 +1,104 @@
+// The core host's worker thread: the store, every operation, the change feed and the optional HTTP
+// API live here, so no query, import or report ever blocks the thread that runs the windows.
+// Started by core-host.ts; talks to it only through the messages in protocol.ts.
+import './native-modules.js';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { KioskSessions } from '../auth/callers.js';
+import { openDataDir } from '../boot.js';
+import { recoverInterruptedImports } from '../import/csv-import.js';
+import { feedOf } from '../live/change-feed.js';
+import type { OpContext } from '../services/context.js';
+import { openStore, type Store } from '../store/database.js';
+import { answerCall, resolveCaller } from './answer.js';
+import { createHttpControl, type DesktopHttpControl } from './http-control.js';
+import { errorInfo, type HostInit, type HostMessage, type HostRequest } from './protocol.js';
+
+function parent() {
+  if (!parentPort) throw new Error('core-host-worker runs as a worker thread (see core-host.ts)');
+  return parentPort;
+}
+const port = parent();
+const init = workerData as HostInit;
+const post = (m: HostMessage) => port.postMessage(m);
+
+async function open(): Promise<{ store: Store; firstRunAdmin: Awaited<ReturnType<typeof openDataDir>>['firstRunAdmin'] }> {
+  if ('dataDir' in init.store) {
+    const { store, firstRunAdmin } = await openDataDir(init.store.dataDir, { empty: init.store.empty, writerLane: true });
+    return { store, firstRunAdmin };
+  }
+  const store = await openStore({ file: init.store.file });
+  await recoverInterruptedImports(store);
+  return { store, firstRunAdmin: null };
+}
+
+async function main(): Promise<void> {
+  const { store, firstRunAdmin } = await open();
+  let http: DesktopHttpControl | null = null;
+  if (init.httpServer) {
+    http = createHttpControl({
+      ctx: { store, version: init.version },
+      dataDir: init.httpServer.dataDir,
+      initial: init.httpServer.initial,
+      // Main keeps the settings file; messages arrive in order, so the last toggle wins there too.
+      persist: (settings) => post({ type: 'persist-http', settings }),
+    });
+  }
+  const ctx: OpContext = { store, version: init.version, channel: 'kiosk', ...(http ? { httpControl: http } : {}) };
+  const sessions = new KioskSessions(store);
+  const unsubscribe = init.seatChanges ? feedOf(store).subscribe((change) => post({ type: 'seat-change', change })) : () => undefined;
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      unsubscribe();
+      await http?.close();
+      await store.close();
+    })());
+
+  const reply = (id: number, work: Promise<unknown>) =>
+    work.then(
+      (value) => post({ type: 'reply', id, value }),
+      (err: unknown) => post({ type: 'reply-error', id, error: errorInfo(err) }),
+    );
+
+  const parts = new Map<number, Map<string, string[]>>();
+  const withParts = (m: Extract<HostRequest, { type: 'invoke' }>): unknown => {
+    const fields = parts.get(m.id);
+    parts.delete(m.id);
+    if (!m.chunked || !fields) return m.input;
+    const input = { ...(m.input as Record<string, unknown>) };
+    for (const f of m.chunked) input[f] = (fields.get(f) ?? []).join('');
+    return input;
+  };
+
+  port.on('message', (m: HostRequest) => {
+    switch (m.type) {
+      case 'part': {
+        const fields = parts.get(m.id) ?? new Map<string, string[]>();
+        parts.set(m.id, fields);
+        const texts = fields.get(m.field) ?? [];
+        fields.set(m.field, texts);
+        texts.push(m.text);
+        break;
+      }
+      case 'invoke': {
+        const input = withParts(m);
+        void reply(m.id, answerCall(ctx, () => resolveCaller(m.caller, sessions), m.name, input));
+        break;
+      }
+      case 'lock':
+        sessions.lock(m.senderId);
+        break;
+      case 'apply-http':
+        void reply(m.id, http ? http.apply() : Promise.reject(new Error('this core host runs no HTTP server')));
+        break;
+      case 'close':
+        // The host terminates the thread once this reply arrives: store and server are closed by then.
+        void reply(m.id, close());
+        break;
+    }
+  });
+  post({ type: 'ready', firstRunAdmin, threadId });
+}
+
+main().catch((err: unknown) => post({ type: 'failed', error: errorInfo(err) }));

@@ -70,6 +70,39 @@ export function callerForToken(db: SQLite.Database, token: string, terminal: str
   return caller ? { kind: 'ok', caller } : { kind: 'revoked' };
 }
 
+/**
+ * Bearer tokens → callers, for the HTTP server. An entry is good only while nothing has been
+ * committed to the database since it was looked up: PRAGMA data_version on the reader moves with
+ * every commit of any other connection (this process's writer, the writer lane, another terminal),
+ * so a revocation or a deactivation counts from the next request exactly as without the cache;
+ * during a rush of sales an entry lives for about one group. An in-memory store's reader is its
+ * writer, whose own commits do not move data_version: there every request looks the token up.
+ */
+export class TokenCallers {
+  private readonly version: SQLite.Statement | null;
+  private readonly entries = new Map<string, Caller>();
+  private seen = -1;
+
+  constructor(private readonly store: Store) {
+    this.version = store.readerRaw === store.writerRaw ? null : store.readerRaw.prepare('PRAGMA data_version').pluck();
+  }
+
+  lookup(token: string, terminal: string): TokenLookup {
+    if (!this.version) return callerForToken(this.store.readerRaw, token, terminal);
+    const v = this.version.get() as number;
+    if (v !== this.seen) {
+      this.entries.clear();
+      this.seen = v;
+    }
+    const key = `${terminal}\n${token}`;
+    const hit = this.entries.get(key);
+    if (hit) return { kind: 'ok', caller: hit };
+    const found = callerForToken(this.store.readerRaw, token, terminal);
+    if (found.kind === 'ok' && this.entries.size < 1024) this.entries.set(key, found.caller);
+    return found;
+  }
+}
+
 // Keyed by the writer connection: handlers see a per-call view of the store (auth/audit.ts), not the store itself.
 const throttles = new WeakMap<object, LoginThrottle>();
 /** One sign-in throttle per store (i.e. per box office process); tests install their own clock. */

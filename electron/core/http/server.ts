@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.js';
 import { operations, type OperationName } from '../../../shared/operations/index.js';
-import { anonymous, callerForToken, callerForUser, callerOf, firstAdminCaller } from '../auth/callers.js';
+import { anonymous, callerForUser, callerOf, firstAdminCaller, TokenCallers } from '../auth/callers.js';
 import { securitySettings } from '../services/auth-handlers.js';
 import type { OpContext, SessionPort } from '../services/context.js';
 import { invoke, toAppError, type Caller } from '../services/dispatch.js';
@@ -120,15 +120,16 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   };
 
   /**
-   * Who is calling: a Bearer token (looked up by hash on every request, so revocation is immediate)
+   * Who is calling: a Bearer token (looked up by hash unless nothing was committed since, so revocation is immediate)
    * or a browser session cookie. `required` false (public operations) gives the anonymous caller.
    */
+  const tokenCallers = new TokenCallers(o.ctx.store);
   const authenticate = async (req: FastifyRequest, required: boolean, session?: SessionPort): Promise<Caller> => {
     const terminal = `http ${req.ip}`;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       const token = auth.slice(7).trim();
-      const found = callerForToken(o.ctx.store.readerRaw, token, terminal);
+      const found = tokenCallers.lookup(token, terminal);
       if (found.kind === 'ok') return { ...found.caller, session };
       if (found.kind === 'unknown' && safeEqual(token, o.token)) return serverTokenCaller(terminal, session);
       throw new AppError('UNAUTHORIZED', found.kind === 'revoked' ? 'This API token was revoked' : 'The API token is not valid');

@@ -32,8 +32,12 @@ try {
   configure(db, init.synchronous, false, 'writer');
   // Tasks keep no state outside the database (their audit entry is written inside them), so a group can
   // run without a SAVEPOINT per item and replay with savepoints only when an item fails after writing.
+  // Groups of at most 32: while the lane writes one, the serving thread prepares the next, instead of
+  // every waiting request piling into one group and both threads taking turns to idle (in-process
+  // bench, 80 in flight: about a fifth more sales per second than with groups of 80).
   committer = new GroupCommitter(db, (flush) => flush(), {
     savepoints: 'when-needed',
+    maxBatch: 32,
     ...init.groupCommit,
     requiredSynchronous: init.synchronous === 'FULL' ? 2 : 1,
   });

@@ -228,8 +228,9 @@ latency is ${r.config.connections} ÷ throughput (Little's law): at ${n0(r.httpS
 queueing variance. A p99 of 10 ms with ${r.config.connections} connections needs more than ${n0(r.config.connections / 0.01)} answers/s on average; Fastify's
 hello-world itself, which does no work at all, had a p99 of ${r.hello.p99Ms} ms in this run.
 
-How to read it: the server has two threads at work. The serving thread parses the request, checks the Bearer token (one
-prepared statement per request, so a revocation counts at once), validates with zod, builds the audit entry and hands the
+How to read it: the server has two threads at work. The serving thread parses the request, checks the Bearer token (two
+prepared statements, their answer kept only until the next commit to the database, so a revocation counts from the next
+request), validates with zod, builds the audit entry and hands the
 sale to the writer lane as plain data; the lane runs each group synchronously from BEGIN to COMMIT on its own connection,
 and COMMIT under synchronous=FULL waits for the fsync of the WAL. While the lane waits for the disk, the serving thread
 keeps taking requests, which become the next group. The profile above is the serving thread's.

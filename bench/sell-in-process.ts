@@ -2,7 +2,7 @@ import { attachWriterLane } from '../electron/core/services/group-lane.js';
 import { openStore } from '../electron/core/store/database.js';
 import type { OpContext } from '../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
-import { percentile } from './baselines.js';
+import { closedLoop, percentile } from './baselines.js';
 
 export interface InProcessResult {
   label: string;
@@ -46,39 +46,18 @@ export async function inProcessSells(
     seen.add(info.synchronous);
   };
   const before = await stats();
-  let next = range.from;
-  let sales = 0;
-  let errors = 0;
-  const lat: number[] = [];
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const id = next++;
-      if (id > range.to) return;
-      const t0 = performance.now();
-      try {
-        await invoke(ctx, FULL_ACCESS, 'sellTicket', { id });
-        sales++;
-      } catch {
-        errors++;
-      }
-      lat.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const secs = (performance.now() - started) / 1000;
+  const run = await closedLoop(range, seconds, concurrency, (id) => invoke(ctx, FULL_ACCESS, 'sellTicket', { id }));
   const s = await stats();
   const groups = s.groups - before.groups;
   const result: InProcessResult = {
     label: `in-process invoke('sellTicket'), group commit${lane ? ' on the writer lane' : ' on the calling thread'}, synchronous=FULL, ${concurrency} in flight`,
     concurrency,
-    sales,
-    errors,
-    seconds: secs,
-    perSecond: sales / secs,
-    p50Ms: 0,
-    p99Ms: 0,
+    sales: run.sales,
+    errors: run.errors,
+    seconds: run.seconds,
+    perSecond: run.sales / run.seconds,
+    p50Ms: percentile(run.latencies, 50),
+    p99Ms: percentile(run.latencies, 99),
     groups,
     avgGroup: groups > 0 ? (s.items - before.items) / groups : 0,
     largestGroup: s.largestGroup,
@@ -88,8 +67,5 @@ export async function inProcessSells(
   };
   store.onCommit = null;
   await store.close();
-  lat.sort((a, b) => a - b);
-  result.p50Ms = percentile(lat, 50);
-  result.p99Ms = percentile(lat, 99);
   return result;
 }

@@ -3,7 +3,6 @@
  * `marquee` is the real HTTP API (buildServer → invoke → handlers) over a file store with
  * synchronous=FULL. Talks to the bench over IPC: ready {port}, then answers stats / profile / close.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import { performance as perf } from 'node:perf_hooks';
 import Fastify from 'fastify';
@@ -13,17 +12,11 @@ import { attachWriterLane } from '../electron/core/services/group-lane.js';
 import { openStore, type Store } from '../electron/core/store/database.js';
 import type { WriterLane } from '../electron/core/store/writer-lane.js';
 import { BENCH_TOKEN } from './config.js';
+import { freePort } from '../test/free-port.js';
 
 
 type Msg = { type: 'stats' } | { type: 'profile-start' } | { type: 'profile-stop' } | { type: 'close' };
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 async function main() {
   const mode = process.argv[2];

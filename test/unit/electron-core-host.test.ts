@@ -1,7 +1,6 @@
 // The desktop's core host: the store and every operation run on a worker thread; Electron's main
 // thread (here: the test's thread with a fake ipcMain) only checks senders and relays.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -12,6 +11,7 @@ import type { CallerRef, CoreClient } from '../../electron/core/host/protocol.js
 import type { SeatChange } from '../../electron/core/live/change-feed.js';
 import type { HttpServerSettings } from '../../shared/operations/desktop-ops.js';
 import { ipcChannel, operations, type OperationName } from '../../shared/operations/index.js';
+import { freePort } from '../free-port.js';
 
 // Should anything on this thread open a store, it fails loudly: the worker has its own module graph.
 vi.mock('../../electron/core/store/database.js', () => ({
@@ -42,13 +42,6 @@ const OWN = [1, 2];
 /** Worker threads of this thread, live right now (the diagnostic report lists them). */
 const liveWorkers = () => (process.report.getReport() as { workers: unknown[] }).workers.length;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 describe('core host behind the IPC bridge', () => {
   let dir: string;

@@ -9,14 +9,8 @@ import { invoke, FULL_ACCESS } from '../../electron/core/services/dispatch.js';
 import type { Store } from '../../electron/core/store/database.js';
 import type { HttpServerSettings } from '../../shared/operations/desktop-ops.js';
 import { memoryStore, startServer } from '../helpers.js';
+import { freePort } from '../free-port.js';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 let dir: string;
 beforeEach(() => {

@@ -1,17 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { E2E_TOKEN, ENV_BASE, ENV_DATA, ENV_PID } from './server-env.js';
+import { freePort } from '../../free-port.js';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 /** Starts `marquee serve` on a free loopback port with a fresh (demo-seeded) data dir. */
 export default async function globalSetup(): Promise<void> {

@@ -17,13 +17,34 @@ export interface AuditRecorder {
 
 /**
  * Exactly one audit entry per successful mutating call. The entry rides in the call's first write
- * transaction (so a sale and its entry commit together, in the same group-commit SAVEPOINT), and
- * if that transaction rolls back, so does the entry and the next write carries it instead.
+ * transaction (so a sale and its entry commit together, in the same group-commit item), and if that
+ * transaction rolls back, so does the entry and the next write carries it instead.
  */
 export function auditRecorder(store: Store, name: OperationName, input: unknown, caller: Actor | null, note: AuditNote): AuditRecorder {
-  let state: 'none' | 'pending' | 'done' = 'none';
-  const base = (): AuditTemplate['row'] => {
-    const who = note.actor ?? caller;
+  const call = new AuditCall(store, name, input, caller, note);
+  // The view handlers get: the store, except that its writes go through this call. Its methods live
+  // on one prototype per store (every sale is a call: no closures made per call).
+  const view = Object.create(auditedView(store)) as Store & { [CALL]: AuditCall };
+  view[CALL] = call;
+  return { store: view, finish: (result) => call.finish(result) };
+}
+
+const CALL = Symbol('audit call');
+type View = Store & { [CALL]: AuditCall };
+
+class AuditCall {
+  private state: 'none' | 'pending' | 'done' = 'none';
+
+  constructor(
+    readonly store: Store,
+    private readonly name: OperationName,
+    private readonly input: unknown,
+    private readonly caller: Actor | null,
+    private readonly note: AuditNote,
+  ) {}
+
+  private base(): AuditTemplate['row'] {
+    const who = this.note.actor ?? this.caller;
     return {
       at: nowIso(),
       user_id: who?.userId ?? null,
@@ -31,86 +52,116 @@ export function auditRecorder(store: Store, name: OperationName, input: unknown,
       role: who?.role ?? null,
       terminal: who?.terminal ?? null,
       token_id: who?.tokenId ?? null,
-      operation: name,
-      input_json: json(input) ?? '{}',
-      before_json: json(note.before),
+      operation: this.name,
+      input_json: json(this.input) ?? '{}',
+      before_json: json(this.note.before),
     };
-  };
-  const row = (result: unknown): AuditInsert => ({
-    ...base(),
-    subject: note.subject ?? subjectOf(name, input, result),
-    after_json: json(note.after ?? result),
-  });
-  const claim = () => {
-    if (state !== 'none') return false;
-    state = 'pending';
-    return true;
-  };
-  const proxy = Object.create(store) as Store;
-  const write = <T>(fn: (trx: DB) => Promise<T>): Promise<T> =>
-    store.write(async (trx) => {
-      const mine = claim();
-      try {
-        const r = await fn(trx);
-        if (mine) {
-          await insertAudit(trx, row(r));
-          state = 'done';
-        }
-        return r;
-      } finally {
-        if (mine && state === 'pending') state = 'none';
-      }
-    });
-  const template = (): AuditTemplate => {
+  }
+
+  row(result: unknown): AuditInsert {
+    return { ...this.base(), subject: this.note.subject ?? subjectOf(this.name, this.input, result), after_json: json(this.note.after ?? result) };
+  }
+
+  /** The entry without what depends on the result, for a task that runs on the writer lane. */
+  template(): AuditTemplate {
     return {
-      row: base(),
-      subject: note.subject ?? null,
-      fallbackSubject: subjectOf(name, input, undefined),
-      after_json: note.after === undefined ? null : json(note.after),
+      row: this.base(),
+      subject: this.note.subject ?? null,
+      fallbackSubject: subjectOf(this.name, this.input, undefined),
+      after_json: this.note.after === undefined ? null : json(this.note.after),
     };
-  };
-  Object.defineProperties(proxy, {
+  }
+
+  /** True for the write that is to carry the entry: the first one under way while none has. */
+  claim(): boolean {
+    if (this.state !== 'none') return false;
+    this.state = 'pending';
+    return true;
+  }
+
+  carried(): void {
+    this.state = 'done';
+  }
+
+  /** The write that claimed the entry did not commit: the next write carries it. */
+  release(): void {
+    if (this.state === 'pending') this.state = 'none';
+  }
+
+  async finish(result: unknown): Promise<void> {
+    if (this.state === 'done') return;
+    this.state = 'done';
+    await this.store.write((trx) => insertAudit(trx, this.row(result)));
+  }
+}
+
+const views = new WeakMap<Store, Store>();
+
+function auditedView(store: Store): Store {
+  let proto = views.get(store);
+  if (proto) return proto;
+  proto = Object.create(store) as Store;
+  Object.defineProperties(proto, {
+    write: {
+      value<T>(this: View, fn: (trx: DB) => Promise<T>): Promise<T> {
+        const call = this[CALL];
+        return call.store.write(async (trx) => {
+          const mine = call.claim();
+          try {
+            const r = await fn(trx);
+            if (mine) {
+              await insertAudit(trx, call.row(r));
+              call.carried();
+            }
+            return r;
+          } finally {
+            if (mine) call.release();
+          }
+        });
+      },
+    },
+    writeSync: {
+      value<T>(this: View, fn: (raw: SQLite.Database) => T): Promise<T> {
+        const store = this[CALL].store;
+        return this.write(async () => fn(store.writerRaw));
+      },
+    },
+    writeGrouped: {
+      value<T>(this: View, fn: (db: SQLite.Database) => T): Promise<T> {
+        const call = this[CALL];
+        return call.store.writeGrouped((db) => {
+          const mine = call.claim();
+          try {
+            const r = fn(db);
+            if (mine) {
+              insertAuditSync(db, call.row(r));
+              call.carried();
+            }
+            return r;
+          } finally {
+            if (mine) call.release();
+          }
+        });
+      },
+    },
     writeTask: {
-      value: (task: string, args: object, runHere: TaskRunner) => {
-        const mine = claim();
-        const sent = mine ? { ...args, audit: template() } : args;
-        return store.writeTask(task, sent, runHere).then(
+      value(this: View, task: string, args: object, runHere: TaskRunner): Promise<unknown> {
+        const call = this[CALL];
+        const mine = call.claim();
+        const sent = mine ? { ...args, audit: call.template() } : args;
+        return call.store.writeTask(task, sent, runHere).then(
           (r) => {
-            if (mine) state = 'done';
+            if (mine) call.carried();
             return r;
           },
           (err: unknown) => {
-            if (mine && state === 'pending') state = 'none';
+            if (mine) call.release();
             throw err;
           },
         );
       },
     },
-    write: { value: write },
-    writeSync: { value: <T>(fn: (raw: SQLite.Database) => T) => write(async () => fn(store.writerRaw)) },
-    writeGrouped: {
-      value: <T>(fn: (db: SQLite.Database) => T) =>
-        store.writeGrouped((db) => {
-          const mine = claim();
-          try {
-            const r = fn(db);
-            if (mine) {
-              insertAuditSync(db, row(r));
-              state = 'done';
-            }
-            return r;
-          } finally {
-            if (mine && state === 'pending') state = 'none';
-          }
-        }),
-    },
   });
-  return {
-    store: proxy,
-    finish: async (result) => {
-      if (state === 'done') return;
-      state = 'done';
-      await store.write((trx) => insertAudit(trx, row(result)));
-    },
-  };
+  views.set(store, proto);
+  return proto;
 }

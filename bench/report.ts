@@ -299,7 +299,8 @@ baseline, makes the same calls on the main thread itself. Budget: no block of th
 The first column is what the budget is about: the most CPU time the main thread used between two ticks of a 5 ms heartbeat
 (Linux schedstat), i.e. the longest it computed without giving its event loop a turn. Loop delay and heartbeat gaps also
 count the time the machine did not schedule the thread at all; an idle separate process (the control) shows how much of
-that the shared machine caused by itself.
+that the shared machine caused by itself. (The CSV import section's \`maxEventLoopDelayMs\` is the stall of the thread that runs
+the import: in the desktop app that is the core host's worker, not the window's thread.)
 
 ${table(
   ['phase', 'main thread: most CPU between beats, ms', 'loop delay max, ms', 'heartbeat worst gap, ms', 'idle control process worst gap, ms', 'run-queue wait max, ms', 'wall time'],

@@ -109,6 +109,23 @@ async function optionalBench(prefix: string, exportName: string, opts: Record<st
   }
 }
 
+/** autocannon against PUT /tickets/:id/sold, each request a fresh ticket of `range`; returns the last id sent. */
+async function sellStorm(title: string, server: { base: string }, range: { from: number; to: number }, seconds: number) {
+  let next = range.from;
+  const result: LoadResult = await load({
+    title,
+    url: `${server.base}/`,
+    connections: benchConfig().connections,
+    seconds,
+    amount: range.to - range.from + 1,
+    method: 'PUT',
+    body: '{}',
+    auth: true,
+    path: () => `/api/v1/tickets/${next++}/sold`,
+  });
+  return { result, lastId: Math.min(range.to, next - 1) };
+}
+
 async function main() {
   const cfg = benchConfig();
   const startedAt = new Date();
@@ -158,26 +175,15 @@ async function main() {
 
   log('HTTP sells: PUT /api/v1/tickets/:id/sold, distinct tickets');
   const httpRange = ranges.take(share(0.3));
-  let nextId = httpRange.from;
   const statsBefore = await server.request<ServerStats>({ type: 'stats' }, 'stats');
-  const httpSells: LoadResult = await load({
-    title: 'HTTP sells',
-    url: `${server.base}/`,
-    connections: cfg.connections,
-    seconds: cfg.httpSeconds,
-    amount: httpRange.to - httpRange.from + 1,
-    method: 'PUT',
-    body: '{}',
-    auth: true,
-    path: () => `/api/v1/tickets/${nextId++}/sold`,
-  });
+  const { result: httpSells, lastId } = await sellStorm('HTTP sells', server, httpRange, cfg.httpSeconds);
   loads.httpSells = load1();
   const statsAfter = await server.request<ServerStats>({ type: 'stats' }, 'stats');
   const helloB = await load({ title: 'Fastify hello-world', url: `${hello.base}/`, connections: cfg.connections, seconds: cfg.httpSeconds / 2 });
   await hello.close();
   const helloLoad = mergeLoads(helloA, helloB);
   const bareC = bareSellLoop(file, 'NORMAL', bareSlice(2), cfg.loopSeconds);
-  const sent = { from: httpRange.from, to: Math.min(httpRange.to, nextId - 1) };
+  const sent = { from: httpRange.from, to: lastId };
   const httpCheck = checkSales(file, sent);
   log(`  ${httpSells.perSecond.toFixed(0)} req/s, p99 ${httpSells.p99Ms} ms, sold ${httpCheck.soldInRange}, sold twice ${httpCheck.soldTwice}`);
 
@@ -185,37 +191,13 @@ async function main() {
   process.env.BENCH_LANE = '0';
   const plainServer = await startServerChild('marquee', file);
   delete process.env.BENCH_LANE;
-  const plainRange = ranges.take(share(0.08));
-  let plainId = plainRange.from;
-  const httpSellsHere = await load({
-    title: 'HTTP sells, no lane',
-    url: `${plainServer.base}/`,
-    connections: cfg.connections,
-    seconds: Math.max(1, Math.round(cfg.httpSeconds / 2)),
-    amount: plainRange.to - plainRange.from + 1,
-    method: 'PUT',
-    body: '{}',
-    auth: true,
-    path: () => `/api/v1/tickets/${plainId++}/sold`,
-  });
+  const { result: httpSellsHere } = await sellStorm('HTTP sells, no lane', plainServer, ranges.take(share(0.08)), Math.max(1, Math.round(cfg.httpSeconds / 2)));
   await plainServer.close();
   log(`  ${httpSellsHere.perSecond.toFixed(0)} req/s without the lane`);
 
   log('profile of the HTTP sell path');
-  const profRange = ranges.take(Math.min(ranges.remaining, share(0.1)));
-  let profId = profRange.from;
   await server.request({ type: 'profile-start' }, 'profile-started');
-  const profiledLoad = await load({
-    title: 'HTTP sells (profiled)',
-    url: `${server.base}/`,
-    connections: cfg.connections,
-    seconds: cfg.profileSeconds,
-    amount: profRange.to - profRange.from + 1,
-    method: 'PUT',
-    body: '{}',
-    auth: true,
-    path: () => `/api/v1/tickets/${profId++}/sold`,
-  });
+  const { result: profiledLoad } = await sellStorm('HTTP sells (profiled)', server, ranges.take(Math.min(ranges.remaining, share(0.1))), cfg.profileSeconds);
   const { profile } = await server.request<{ profile: Parameters<typeof summariseProfile>[0] }>({ type: 'profile-stop' }, 'profile');
   const profileSummary: ProfileSummary = summariseProfile(profile);
 

@@ -267,9 +267,9 @@ ${r.httpSearch.errors} errors, ${r.httpSearch.non2xx} non-2xx.
   out.push(`
 ## How to run
 
-\`npm run bench\` (about 10–15 minutes on 2 cores the first time, when the 1,000,000-order report store is built into bench/tmp; less afterwards). \`BENCH_QUICK=1 npm run bench\` for a smoke run. Knobs: BENCH_CATALOG_TICKETS,
+\`npm run bench\` (about 10–15 minutes on 2 cores the first time, when the 1,000,000-order report store is built into bench/tmp; about 5 minutes afterwards). \`BENCH_QUICK=1 npm run bench\` for a smoke run. Knobs: BENCH_CATALOG_TICKETS,
 BENCH_HTTP_SECONDS, BENCH_CONNECTIONS, BENCH_LOOP_SECONDS, BENCH_INPROCESS_SECONDS, BENCH_SEARCH_QUERIES, BENCH_IMPORT_ROWS,
-BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there).
+BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there). \`node --import tsx bench/render-again.ts\` renders this file again from the last run's figures (bench/tmp/last-results.json).
 `);
   return out.join('\n');
 }

@@ -1,37 +1,13 @@
 import { AppError } from '../../../shared/errors.js';
+import { tzOffsetMinutes } from '../../../shared/time.js';
 
 // Reports count days in the caller's time zone while orders carry UTC instants. Rather than asking
 // SQL for offsets (SQLite has no time-zone data), SQL groups by UTC hour (or minute) and these
 // helpers fold the buckets into local days using each day's real UTC start, so DST days of 23 or
 // 25 hours land correctly.
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
 /** Offset of `tz` from UTC in minutes at the instant `ms` (Chicago in winter: -360). */
-export function offsetMinutes(tz: string, ms: number): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
-}
+export const offsetMinutes = tzOffsetMinutes;
 
 /** The local calendar date of an instant in `tz`, as YYYY-MM-DD. */
 export function localDateOf(ms: number, tz: string): string {

@@ -1,5 +1,7 @@
 import type { NewOrder } from './repos/orders-repo.js';
 import type SQLite from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { CustomersTable } from './schema.js';
 
 /**
  * Prepared statements for the sell path. Kysely builds and compiles every query and wraps the
@@ -8,17 +10,8 @@ import type SQLite from 'better-sqlite3';
  * once per connection. The SQL is plain and portable; only the binding is SQLite-specific and it
  * stays in the store layer. Every function here runs inside a writer transaction (writeGrouped).
  */
-export interface CustomerFields {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  address_line1: string | null;
-  address_line2: string | null;
-  city: string | null;
-  region: string | null;
-  postal_code: string | null;
-  country: string | null;
-}
+/** A customer's fields as stored (customers table), without its id and creation time. */
+export type CustomerFields = Omit<Selectable<CustomersTable>, 'id' | 'created_at'>;
 
 export type { NewOrder } from './repos/orders-repo.js';
 

@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import type { CustomerFields } from '../sell-fast-path.js';
 
 // Synchronous better-sqlite3 statements: ingestion runs thousands of events per transaction
 // (inside store.writeSync, so BEGIN IMMEDIATE and the write chain still apply).
@@ -21,17 +22,7 @@ export interface PartnerAddressRow {
 export interface NewPartnerOrder {
   eventId: string;
   channel: string;
-  customer: {
-    name: string | null;
-    email: string | null;
-    phone: string | null;
-    address_line1: string | null;
-    address_line2: string | null;
-    city: string | null;
-    region: string | null;
-    postal_code: string | null;
-    country: string | null;
-  } | null;
+  customer: CustomerFields | null;
   financialStatus: string;
   counted: boolean;
   currency: string;

@@ -159,7 +159,7 @@ function refuseUnavailable(st: SellStatements, ids: number[]): void {
   if (unavailable.length > 0) throw unavailableError(unavailable);
 }
 
-/** Order codes are random (40 bits); a clash with an existing code is retried with a new one. */
+/** Order codes end in 25 random bits (order-code.ts); a clash with an existing code is retried with a new one. */
 function insertWithFreshCode(st: SellStatements, o: Omit<Parameters<SellStatements['insertOrder']>[0], 'code'>) {
   for (let attempt = 0; ; attempt++) {
     const code = newOrderCode();

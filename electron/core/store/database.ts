@@ -190,8 +190,8 @@ export function configure(db: SQLite.Database, synchronous: 'FULL' | 'NORMAL', m
   // Group commit runs every sale in a SAVEPOINT; SQLite copies each page a savepoint first touches into
   // a statement journal, which by default is a temp file. In memory it costs a memcpy, not a write().
   db.pragma('temp_store = MEMORY');
-  // Each sale's random order code lands on a random page of the orders.code index; with SQLite's
-  // 2 MB default those pages fall out of cache once a store holds a few hundred thousand orders.
+  // A sell rush touches many index pages (order codes, audit subjects, tickets by event and status);
+  // with SQLite's 2 MB default they fall out of cache once a store holds a few hundred thousand orders.
   if (role === 'writer') db.pragma('cache_size = -32768');
   // The committing connection runs the WAL checkpoints. At SQLite's default (every 1,000 pages) a
   // sell rush copies the same hot index pages (orders by time, audit log, payments) back to the

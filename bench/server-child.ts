@@ -33,7 +33,9 @@ async function main() {
     close = () => app.close();
   } else if (mode === 'marquee' && file) {
     const windowMs = process.env.BENCH_GROUP_WINDOW_MS ? Number(process.env.BENCH_GROUP_WINDOW_MS) : NaN;
-    const s = await openStore({ file, ...(Number.isFinite(windowMs) ? { groupCommit: { windowMs } } : {}) });
+    const maxBatch = process.env.BENCH_MAX_BATCH ? Number(process.env.BENCH_MAX_BATCH) : NaN;
+    const groupCommit = { ...(Number.isFinite(windowMs) ? { windowMs } : {}), ...(Number.isFinite(maxBatch) ? { maxBatch } : {}) };
+    const s = await openStore({ file, ...(Object.keys(groupCommit).length > 0 ? { groupCommit } : {}) });
     store = s;
     // The box office's own setup (marquee serve): hot writes on the writer lane. BENCH_LANE=0 keeps them on the server thread.
     if (process.env.BENCH_LANE !== '0') await attachWriterLane(s);

@@ -46,10 +46,15 @@ export function subjectOf(name: OperationName, input: unknown, result: unknown):
 /**
  * An audit entry made before its write runs (possibly on the writer lane's thread): everything but
  * what depends on the result. `subject` set means the handler named it; otherwise the result's
- * order code wins over `fallbackSubject` (from the input), as in subjectOf.
+ * order code wins over `fallbackSubject` (from the input), as in subjectOf. The call's time and input
+ * travel raw and are formatted where the row is written: on the lane, that work leaves the serving thread.
  */
 export interface AuditTemplate {
-  row: Omit<AuditInsert, 'subject' | 'after_json'>;
+  row: Omit<AuditInsert, 'subject' | 'after_json' | 'at' | 'input_json'>;
+  /** When the call was made (ms since the epoch). */
+  atMs: number;
+  /** The call's validated input, not yet redacted. */
+  input: unknown;
   subject: string | null;
   fallbackSubject: string | null;
   /** The handler's `after`, already redacted; null = the result is the after. */
@@ -59,6 +64,8 @@ export interface AuditTemplate {
 export function completeAuditRow(t: AuditTemplate, result: unknown): AuditInsert {
   return {
     ...t.row,
+    at: new Date(t.atMs).toISOString(),
+    input_json: json(t.input) ?? '{}',
     subject: t.subject ?? subjectOf(t.row.operation as OperationName, undefined, result) ?? t.fallbackSubject,
     after_json: t.after_json ?? json(result),
   };

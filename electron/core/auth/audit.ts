@@ -11,6 +11,8 @@ export { redact } from './audit-row.js';
 export interface AuditRecorder {
   /** The store handlers see: its first write of the call also writes the audit entry, in the same transaction. */
   store: Store;
+  /** True until a write of the call has carried the entry. */
+  pending(): boolean;
   /** After a successful call: writes the entry if no write of the call did (e.g. a dry run, a sign-out). */
   finish(result: unknown): Promise<void>;
 }
@@ -26,7 +28,22 @@ export function auditRecorder(store: Store, name: OperationName, input: unknown,
   // on one prototype per store (every sale is a call: no closures made per call).
   const view = Object.create(auditedView(store)) as Store & { [CALL]: AuditCall };
   view[CALL] = call;
-  return { store: view, finish: (result) => call.finish(result) };
+  return new Recorder(view, call);
+}
+
+class Recorder implements AuditRecorder {
+  constructor(
+    readonly store: Store,
+    private readonly call: AuditCall,
+  ) {}
+
+  pending(): boolean {
+    return this.call.pending();
+  }
+
+  finish(result: unknown): Promise<void> {
+    return this.call.finish(result);
+  }
 }
 
 const CALL = Symbol('audit call');
@@ -43,29 +60,35 @@ class AuditCall {
     private readonly note: AuditNote,
   ) {}
 
-  private base(): AuditTemplate['row'] {
+  private who(): AuditTemplate['row'] {
     const who = this.note.actor ?? this.caller;
     return {
-      at: nowIso(),
       user_id: who?.userId ?? null,
       username: who?.username ?? (who === null ? 'system' : null),
       role: who?.role ?? null,
       terminal: who?.terminal ?? null,
       token_id: who?.tokenId ?? null,
       operation: this.name,
-      input_json: json(this.input) ?? '{}',
       before_json: json(this.note.before),
     };
   }
 
   row(result: unknown): AuditInsert {
-    return { ...this.base(), subject: this.note.subject ?? subjectOf(this.name, this.input, result), after_json: json(this.note.after ?? result) };
+    return {
+      ...this.who(),
+      at: nowIso(),
+      input_json: json(this.input) ?? '{}',
+      subject: this.note.subject ?? subjectOf(this.name, this.input, result),
+      after_json: json(this.note.after ?? result),
+    };
   }
 
   /** The entry without what depends on the result, for a task that runs on the writer lane. */
   template(): AuditTemplate {
     return {
-      row: this.base(),
+      row: this.who(),
+      atMs: Date.now(),
+      input: this.input,
       subject: this.note.subject ?? null,
       fallbackSubject: subjectOf(this.name, this.input, undefined),
       after_json: this.note.after === undefined ? null : json(this.note.after),
@@ -86,6 +109,10 @@ class AuditCall {
   /** The write that claimed the entry did not commit: the next write carries it. */
   release(): void {
     if (this.state === 'pending') this.state = 'none';
+  }
+
+  pending(): boolean {
+    return this.state !== 'done';
   }
 
   async finish(result: unknown): Promise<void> {

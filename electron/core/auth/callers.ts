@@ -77,11 +77,20 @@ export function callerForToken(db: SQLite.Database, token: string, terminal: str
  * so a revocation or a deactivation counts from the next request exactly as without the cache;
  * during a rush of sales an entry lives for about one group. An in-memory store's reader is its
  * writer, whose own commits do not move data_version: there every request looks the token up.
+ *
+ * data_version is read once per turn of the event loop, not per request: a rush brings tens of
+ * requests per turn, and the PRAGMA (a WAL read lock) was the serving thread's costliest statement.
+ * A request sent after a revocation was acknowledged (by this server or another process) is read
+ * from its socket in a later turn than the one that read data_version, so it still sees the change.
  */
 export class TokenCallers {
   private readonly version: SQLite.Statement | null;
   private readonly entries = new Map<string, Caller>();
   private seen = -1;
+  private checkedThisTurn = false;
+  private readonly endTurn = () => {
+    this.checkedThisTurn = false;
+  };
 
   constructor(private readonly store: Store) {
     this.version = store.readerRaw === store.writerRaw ? null : store.readerRaw.prepare('PRAGMA data_version').pluck();
@@ -89,10 +98,14 @@ export class TokenCallers {
 
   lookup(token: string, terminal: string): TokenLookup {
     if (!this.version) return callerForToken(this.store.readerRaw, token, terminal);
-    const v = this.version.get() as number;
-    if (v !== this.seen) {
-      this.entries.clear();
-      this.seen = v;
+    if (!this.checkedThisTurn) {
+      this.checkedThisTurn = true;
+      setImmediate(this.endTurn);
+      const v = this.version.get() as number;
+      if (v !== this.seen) {
+        this.entries.clear();
+        this.seen = v;
+      }
     }
     const key = `${terminal}\n${token}`;
     const hit = this.entries.get(key);

@@ -27,6 +27,14 @@ export function scopeInput(actor: Actor | null | undefined, name: OperationName,
   return { ...input, sellerId: ownSellerId(actor) };
 }
 
+/** Whether checkOwnership has anything to look at for this caller and operation (most calls: no). */
+export function ownershipApplies(actor: Actor | null | undefined, name: OperationName): boolean {
+  if (!actor) return false;
+  if (actor.role === 'seller') return SELLER_SCOPED.has(name) || SELLER_BATCH_BY_ID.has(name);
+  if (actor.role === 'organizer') return ORGANIZER_EVENT_BY_ID.has(name) || ORGANIZER_ORDER_BY_CODE.has(name);
+  return false;
+}
+
 /** After validation, before the handler: refuses another seller's or organizer's things. */
 export async function checkOwnership(ctx: OpContext, name: OperationName, input: Record<string, unknown>): Promise<void> {
   const actor = ctx.actor;

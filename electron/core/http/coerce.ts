@@ -2,8 +2,19 @@ import type { z } from 'zod';
 
 type AnyDef = { type: string; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[] };
 
+const kinds = new WeakMap<z.ZodType, string>();
+
 /** The base kind of a field once optional/default/nullable wrappers are peeled off. */
 export function baseKind(schema: z.ZodType): string {
+  let kind = kinds.get(schema);
+  if (kind === undefined) {
+    kind = peel(schema);
+    kinds.set(schema, kind);
+  }
+  return kind;
+}
+
+function peel(schema: z.ZodType): string {
   let s = schema as unknown as { _zod: { def: AnyDef } };
   for (let i = 0; i < 10; i++) {
     const def = s._zod.def;

@@ -16,6 +16,11 @@ import { renderDocsPage } from './docs-page.js';
 import { API_PREFIX, buildOpenApi, pathParams } from './openapi.js';
 
 export const SESSION_COOKIE = 'marquee_session';
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
 export { CSP };
 
 export interface ServerOptions {
@@ -66,12 +71,16 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   };
 
   // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook, not an async one: every request passes here, and a promise per request shows in the profile.
+  app.addHook('onRequest', (req, reply, done) => {
     if (!allowedHosts().has(String(req.headers.host ?? '').toLowerCase())) {
-      return sendError(reply, new AppError('FORBIDDEN', 'This server only answers to its loopback address', { host: req.headers.host ?? null }));
+      // Answering from the hook: done() is not called, so the route never runs.
+      void sendError(reply, new AppError('FORBIDDEN', 'This server only answers to its loopback address', { host: req.headers.host ?? null }));
+      return;
     }
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    done();
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
@@ -94,16 +103,23 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   const cookieSid = (req: FastifyRequest) => parseCookies(req.headers.cookie)[SESSION_COOKIE];
 
   /** signIn/signOut over HTTP start and end the browser's session cookie. */
-  const sessionPort = (req: FastifyRequest, reply: FastifyReply): SessionPort => ({
-    start: (userId) => {
-      sessions.end(cookieSid(req));
-      reply.header('set-cookie', `${SESSION_COOKIE}=${sessions.create(userId)}; HttpOnly; SameSite=Strict; Path=/`);
-    },
-    end: () => {
-      sessions.end(cookieSid(req));
-      reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
-    },
-  });
+  class HttpSessionPort implements SessionPort {
+    // A class rather than an object of closures: one is made per request, and the sell path is hot.
+    constructor(
+      private readonly req: FastifyRequest,
+      private readonly reply: FastifyReply,
+    ) {}
+
+    start(userId: number): void {
+      sessions.end(cookieSid(this.req));
+      this.reply.header('set-cookie', `${SESSION_COOKIE}=${sessions.create(userId)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+
+    end(): void {
+      sessions.end(cookieSid(this.req));
+      this.reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    }
+  }
 
   // The idle lock's minutes, re-read at most every 30 s; a minute of slack over the page's own lock.
   let idle = { ms: 6 * 60_000, readAt: 0 };
@@ -157,13 +173,15 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   for (const [name, def] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
     const { method, path, status = 200, body = 'json', headers = {} } = def.http;
     const params = pathParams(path);
+    const headerFields = Object.entries(headers);
+    const readsQuery = method === 'GET' || method === 'DELETE';
     const url = API_PREFIX + path;
     app.route({
       method,
       url,
       ...(body === 'csv' ? { bodyLimit: o.csvBodyLimit ?? 64 * 1024 * 1024 } : {}),
       handler: async (req, reply) => {
-        const session = sessionPort(req, reply);
+        const session = new HttpSessionPort(req, reply);
         const caller =
           def.permission === 'public'
             ? await authenticate(req, false, session).catch(() => anonymous(session, `http ${req.ip}`)) // a stale cookie or token must not block sign-in or health
@@ -179,10 +197,10 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
         }
         let input: Record<string, unknown> = {};
         const query = (req.query ?? {}) as Record<string, unknown>;
-        if (method === 'GET' || method === 'DELETE') input = { ...query };
+        if (readsQuery) input = { ...query };
         else if (body === 'csv') input = { ...query, csv: hasBody ? req.body : '' };
         else {
-          if (Object.keys(query).length > 0) throw new AppError('VALIDATION_FAILED', 'This route takes its input in the JSON body, not the query string', { query: Object.keys(query) });
+          if (hasKeys(query)) throw new AppError('VALIDATION_FAILED', 'This route takes its input in the JSON body, not the query string', { query: Object.keys(query) });
           let json: unknown = req.body;
           // http.bareBody: a bare array, or a body without that field, is the list itself (one item or many).
           const bare = def.http.bareBody;
@@ -198,12 +216,18 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
           if (p in input) throw new AppError('VALIDATION_FAILED', `${p} comes from the path`, { field: p });
           input[p] = routeParams[p];
         }
-        for (const [header, field] of Object.entries(headers)) {
+        for (const [header, field] of headerFields) {
           const v = req.headers[header];
           if (typeof v === 'string') input[field] = v;
         }
-        const coerced = method === 'GET' || method === 'DELETE' || body === 'csv' ? coerceStrings(def.input, input) : coerceStrings(def.input, Object.fromEntries(params.map((p) => [p, input[p]])));
-        const result = await invoke(ctx, caller, name, { ...input, ...coerced });
+        // Text from the query string and the path becomes numbers and booleans where the schema says so.
+        if (readsQuery || body === 'csv') Object.assign(input, coerceStrings(def.input, input));
+        else if (params.length > 0) {
+          const fromPath: Record<string, unknown> = {};
+          for (const p of params) fromPath[p] = input[p];
+          Object.assign(input, coerceStrings(def.input, fromPath));
+        }
+        const result = await invoke(ctx, caller, name, input);
         return reply.status(status).send(result);
       },
     });

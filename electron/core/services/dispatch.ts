@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.js';
 import { operations, type OperationName, type OpOutput } from '../../../shared/operations/index.js';
 import type { Permission } from '../../../shared/operations/define.js';
 import { auditRecorder } from '../auth/audit.js';
-import { checkOwnership, scopeInput } from '../auth/ownership.js';
+import { checkOwnership, ownershipApplies, scopeInput } from '../auth/ownership.js';
 import type { Actor, AuditNote, OpContext, SessionPort } from './context.js';
 import { handlers } from './handlers.js';
 
@@ -58,9 +58,10 @@ export async function invoke<K extends OperationName>(ctx: OpContext, caller: Ca
   const audit: AuditNote = {};
   const recorder = def.mutates ? auditRecorder(ctx.store, name, parsed.data, actor ?? null, audit) : null;
   const callCtx: OpContext = { ...ctx, store: recorder?.store ?? ctx.store, actor, session: caller.session, terminal: actor?.terminal ?? caller.terminal ?? null, audit };
-  await checkOwnership(callCtx, name, parsed.data as Record<string, unknown>);
+  // Awaited only when there is something to check: a sale is a hot path, and each await is a turn of the microtask queue.
+  if (ownershipApplies(actor, name)) await checkOwnership(callCtx, name, parsed.data as Record<string, unknown>);
   const handler = handlers[name] as (ctx: OpContext, input: unknown) => Promise<OpOutput<K>>;
   const result = await handler(callCtx, parsed.data);
-  await recorder?.finish(result);
+  if (recorder?.pending()) await recorder.finish(result);
   return result;
 }

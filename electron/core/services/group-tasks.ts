@@ -16,18 +16,18 @@ import { sellInTransaction, type SaleInput } from './sell.js';
  * times come in the arguments (a test's hold clock is the caller's).
  */
 const tasks = {
-  sell: (db: SQLite.Database, a: { channel: OpContext['channel']; input: SaleInput; ids: number[]; requestHash: string; holdNow: string }) =>
-    sellInTransaction(db, a.channel, a.input, a.ids, a.requestHash, a.holdNow),
+  sell: (db: SQLite.Database, a: { channel: OpContext['channel']; input: SaleInput; ids: number[]; requestHash: string; holdNowMs: number }) =>
+    sellInTransaction(db, a.channel, a.input, a.ids, a.requestHash, a.holdNowMs),
 
   // Picking and selling happen in the same task, so two concurrent requests can never pick the same ticket.
-  sellAny: (db: SQLite.Database, a: { channel: OpContext['channel']; eventId: number; quantity: number; sale: Omit<SaleInput, 'ticketIds'>; holdNow: string }) => {
+  sellAny: (db: SQLite.Database, a: { channel: OpContext['channel']; eventId: number; quantity: number; sale: Omit<SaleInput, 'ticketIds'>; holdNowMs: number }) => {
     const st = sellStatements(db);
     const ids = st.cheapestAvailable(a.eventId, a.quantity);
     if (ids.length < a.quantity) {
       if (!st.eventExists(a.eventId)) throw notFound('event', a.eventId);
       throw new AppError('TICKET_UNAVAILABLE', `Only ${ids.length} ticket(s) of event ${a.eventId} are left`, { eventId: a.eventId, available: ids.length });
     }
-    return sellInTransaction(db, a.channel, { ...a.sale, ticketIds: ids }, ids, '', a.holdNow);
+    return sellInTransaction(db, a.channel, { ...a.sale, ticketIds: ids }, ids, '', a.holdNowMs);
   },
 
   holdSeats: (db: SQLite.Database, a: { eventId: number; ticketIds: number[]; holder: string; expiresAt: string; now: string }) => {

@@ -67,7 +67,8 @@ const settle = (r: (typeof results)[number]) => {
 port.on('message', (m: LaneRequest) => {
   if (m.t === 'items') {
     for (const item of m.items) {
-      committer.submit((conn) => runGroupTask(conn, item.name, item.args)).then(
+      committer.enqueue(
+        (conn) => runGroupTask(conn, item.name, item.args),
         (value) => settle({ id: item.id, ok: true, value }),
         (err: unknown) => settle({ id: item.id, ok: false, error: toWire(err) }),
       );

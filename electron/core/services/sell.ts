@@ -6,7 +6,7 @@ import type { OpOutput, OpParsedInput } from '../../../shared/operations/index.j
 import { nowIso } from '../../../shared/time.js';
 import { sellStatements, type SellStatements } from '../store/sell-fast-path.js';
 import { publishSold } from '../live/change-feed.js';
-import { holdNowIso } from '../live/hold-clock.js';
+import { holdClock } from '../live/hold-clock.js';
 import { sellHeldTickets } from '../store/repos/seating-repo.js';
 import type { OpContext } from './context.js';
 import { groupWrite } from './group-tasks.js';
@@ -26,6 +26,7 @@ export function saleRequestHash(input: SaleInput): string {
 }
 
 function checkDistinct(ticketIds: number[]): number[] {
+  if (ticketIds.length < 2) return ticketIds;
   const ids = [...new Set(ticketIds)];
   if (ids.length !== ticketIds.length) {
     throw new AppError('VALIDATION_FAILED', 'a ticket id appears twice in the order', { ticketIds });
@@ -40,14 +41,15 @@ function checkDistinct(ticketIds: number[]): number[] {
 export async function sell(ctx: OpContext, input: SaleInput): Promise<SaleResult> {
   const ids = checkDistinct(input.ticketIds);
   const requestHash = input.idempotencyKey ? saleRequestHash(input) : '';
-  const result = await groupWrite(ctx.store, 'sell', { channel: ctx.channel, input, ids, requestHash, holdNow: holdNowIso() });
+  const result = await groupWrite(ctx.store, 'sell', { channel: ctx.channel, input, ids, requestHash, holdNowMs: holdClock.now() });
   publishSold(ctx.store, result.order.ticketIds);
   return result;
 }
 
 /**
  * The sale itself, synchronous, inside the caller's transaction (a group item's SAVEPOINT): any
- * throw undoes everything this sale wrote and nothing else. `holdNow` judges hold expiry (the hold clock).
+ * throw undoes everything this sale wrote and nothing else. `holdNowMs` judges hold expiry (the hold
+ * clock's reading, in ms: formatted only when a hold is looked at, which a plain sale of a free ticket never does).
  */
 export function sellInTransaction(
   db: SQLite.Database,
@@ -55,7 +57,7 @@ export function sellInTransaction(
   input: SaleInput,
   ids: number[],
   requestHash: string,
-  holdNow: string,
+  holdNowMs: number,
 ): SaleResult {
   const st = sellStatements(db);
   const now = nowIso();
@@ -78,9 +80,9 @@ export function sellInTransaction(
   if (ids.length === 1) {
     // The common sale, one ticket: the guarded UPDATE is the look; a hold is tried only if it did not flip.
     flipped = st.markSoldIfAvailable(ids, now);
-    if (flipped.size === 0) flipped = sellHeldTickets(db, ids, input.holder ?? null, now, holdNow);
+    if (flipped.size === 0) flipped = sellHeldTickets(db, ids, input.holder ?? null, now, new Date(holdNowMs).toISOString());
   } else {
-    const fromHolds = sellHeldTickets(db, ids, input.holder ?? null, now, holdNow);
+    const fromHolds = sellHeldTickets(db, ids, input.holder ?? null, now, new Date(holdNowMs).toISOString());
     const rest = fromHolds.size === 0 ? ids : ids.filter((id) => !fromHolds.has(id));
     // Several tickets: look before flipping, so a lost race fails before anything is written (and the
     // group needs no savepoint replay).

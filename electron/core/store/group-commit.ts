@@ -118,11 +118,14 @@ export class GroupCommitter {
 
   /** Queues fn for the next group; resolves with its result once the group is committed. */
   submit<T>(fn: GroupItem<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (this.queue.length >= this.maxBatch) this.requestFlush(true);
-      else this.requestFlush(false);
-    });
+    return new Promise<T>((resolve, reject) => this.enqueue(fn, resolve as (v: unknown) => void, reject));
+  }
+
+  /** As submit, with callbacks instead of a promise (the writer lane's thread queues thousands a second). */
+  enqueue(fn: GroupItem<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+    this.queue.push({ fn, resolve, reject });
+    if (this.queue.length >= this.maxBatch) this.requestFlush(true);
+    else this.requestFlush(false);
   }
 
   get pending(): number {

@@ -18,23 +18,24 @@ export function insertAuditSync(db: SQLite.Database, row: AuditInsert): void {
   if (!st) {
     st = db.prepare(
       `INSERT INTO audit_log (at, user_id, username, role, terminal, token_id, operation, subject, input_json, before_json, after_json)
-       VALUES (@at, @user_id, @username, @role, @terminal, @token_id, @operation, @subject, @input_json, @before_json, @after_json)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     stmts.set(db, st);
   }
-  st.run({
-    at: row.at,
-    user_id: row.user_id ?? null,
-    username: row.username ?? null,
-    role: row.role ?? null,
-    terminal: row.terminal ?? null,
-    token_id: row.token_id ?? null,
-    operation: row.operation,
-    subject: row.subject ?? null,
-    input_json: row.input_json,
-    before_json: row.before_json ?? null,
-    after_json: row.after_json ?? null,
-  });
+  // Positional: every sale writes one, and binding by name costs a property lookup per column.
+  st.run(
+    row.at,
+    row.user_id ?? null,
+    row.username ?? null,
+    row.role ?? null,
+    row.terminal ?? null,
+    row.token_id ?? null,
+    row.operation,
+    row.subject ?? null,
+    row.input_json,
+    row.before_json ?? null,
+    row.after_json ?? null,
+  );
 }
 
 export interface AuditFilter {

@@ -61,4 +61,25 @@ describe('migrations', () => {
     expect(() => raw.prepare(`INSERT INTO order_items (order_id,ticket_id,price_cents) VALUES (1,999,100)`).run()).toThrow(/FOREIGN KEY/);
     await db.destroy();
   });
+
+  it('sale-path indexes: walk-in orders add no customer index entry, and lookups by customer still use an index', async () => {
+    const { raw, db } = await freshDb();
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    await migrator.migrateTo('2026-11-21T0640-seating');
+    const indexes = () => (raw.prepare(`SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='orders'`).pluck().all() as string[]).sort();
+    expect(indexes()).toContain('orders_by_customer');
+    await migrator.migrateTo('2026-11-21T0700-sale-path-indexes');
+    expect(indexes()).not.toContain('orders_by_customer');
+    const plan = (q: string) => (raw.prepare(`EXPLAIN QUERY PLAN ${q}`).all(1) as { detail: string }[]).map((r) => r.detail).join(' ');
+    expect(plan('SELECT id FROM orders WHERE customer_id = ?')).toMatch(/USING (COVERING )?INDEX orders_by_customer_report/);
+    const now = '2026-11-21T00:00:00.000Z';
+    raw.prepare(`INSERT INTO customers (id,name,created_at) VALUES (1,'C',?)`).run(now);
+    raw.prepare(`INSERT INTO orders (id,code,customer_id,channel,total_cents,currency,created_at) VALUES (1,'MQ-1',1,'kiosk',100,'USD',?)`).run(now);
+    raw.prepare(`INSERT INTO orders (id,code,channel,total_cents,currency,created_at) VALUES (2,'MQ-2','kiosk',100,'USD',?)`).run(now);
+    // the foreign key still finds the customer's order through the partial index
+    expect(() => raw.prepare('DELETE FROM customers WHERE id = 1').run()).toThrow(/FOREIGN KEY/);
+    await migrator.migrateDown();
+    expect(indexes()).toContain('orders_by_customer');
+    await db.destroy();
+  });
 });

@@ -6,7 +6,25 @@ const SECRET_KEYS = /^(password|pin|token|secret)$|_hash$|_sha256$|^(password|pi
 const MAX_STRING = 500;
 const MAX_ITEMS = 50;
 
-/** What goes into the log: secrets replaced, big payloads (CSV bodies, streams, long lists) summarised. */
+const KEY_PLAIN = 0;
+const KEY_SECRET = 1;
+const KEY_CSV = 2;
+// Keys repeat (every sale logs the same few), so each is classified once.
+const keyKinds = new Map<string, number>();
+function keyKind(k: string): number {
+  let kind = keyKinds.get(k);
+  if (kind === undefined) {
+    kind = SECRET_KEYS.test(k) ? KEY_SECRET : k === 'csv' ? KEY_CSV : KEY_PLAIN;
+    if (keyKinds.size < 4096) keyKinds.set(k, kind);
+  }
+  return kind;
+}
+
+/**
+ * What goes into the log: secrets replaced, big payloads (CSV bodies, streams, long lists) summarised.
+ * Copy on write: a value with nothing to replace comes back as the same object, so the common entry
+ * (a sale: a few ids, an order) costs a walk and no copies. Every write of the box office logs one.
+ */
 export function redact(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} chars)` : value;
@@ -14,19 +32,35 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'bigint') return String(value);
   if (depth > 6) return '[…]';
   if (Array.isArray(value)) {
-    const head = value.slice(0, MAX_ITEMS).map((v) => redact(v, depth + 1));
-    return value.length > MAX_ITEMS ? [...head, `… ${value.length - MAX_ITEMS} more`] : head;
+    if (value.length > MAX_ITEMS) return [...value.slice(0, MAX_ITEMS).map((v) => redact(v, depth + 1)), `… ${value.length - MAX_ITEMS} more`];
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const r = redact(v, depth + 1);
+      if (out === null && r !== v) out = value.slice(0, i);
+      if (out !== null) out.push(r);
+    }
+    return out ?? value;
   }
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) return '[stream]';
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEYS.test(k) && v !== null && v !== undefined) out[k] = '[redacted]';
-      else if (k === 'csv' && typeof v === 'string') out[k] = `[csv, ${v.length} chars]`;
-      else out[k] = redact(v, depth + 1);
+    const src = value as Record<string, unknown>;
+    const keys = Object.keys(src);
+    let out: Record<string, unknown> | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = src[k];
+      const kind = keyKind(k);
+      const r =
+        kind === KEY_SECRET && v !== null && v !== undefined ? '[redacted]' : kind === KEY_CSV && typeof v === 'string' ? `[csv, ${v.length} chars]` : redact(v, depth + 1);
+      if (out === null && r !== v) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = src[keys[j]!];
+      }
+      if (out !== null) out[k] = r;
     }
-    return out;
+    return out ?? value;
   }
   return String(value);
 }
@@ -62,11 +96,19 @@ export interface AuditTemplate {
 }
 
 export function completeAuditRow(t: AuditTemplate, result: unknown): AuditInsert {
+  const r = t.row;
+  // Field by field rather than a spread: one row per sale, and the spread cost as much as the JSON.
   return {
-    ...t.row,
     at: new Date(t.atMs).toISOString(),
+    user_id: r.user_id,
+    username: r.username,
+    role: r.role,
+    terminal: r.terminal,
+    token_id: r.token_id,
+    operation: r.operation,
+    subject: t.subject ?? subjectOf(r.operation as OperationName, undefined, result) ?? t.fallbackSubject,
     input_json: json(t.input) ?? '{}',
-    subject: t.subject ?? subjectOf(t.row.operation as OperationName, undefined, result) ?? t.fallbackSubject,
+    before_json: r.before_json,
     after_json: t.after_json ?? json(result),
   };
 }

@@ -171,7 +171,8 @@ export class WriterLane implements TaskLane {
     const failure = Object.assign(new Error(`the writer lane stopped: ${err.message}; the write was not made`), { cause: err });
     for (const w of this.waiting.values()) w.reject(failure);
     this.waiting.clear();
-    this.onDeath(this, err);
+    // The thread ending after close() is the plan, not a death to report.
+    if (!this.closing) this.onDeath(this, err);
   }
 
   /** Lets every submitted task finish, then closes the lane's connection and ends its thread. */

@@ -49,7 +49,7 @@ export function bareSellLoop(file: string, synchronous: 'NORMAL' | 'FULL', range
     try {
       const t = price.get(id) as { price_cents: number; currency: string };
       if (mark.run(now, id).changes !== 1) throw new Error(`ticket ${id} not available`);
-      // the product's random order code: its unique index is part of the cost of a sale
+      // the product's order code (services/order-code.ts): its unique index is part of the cost of a sale
       const orderId = order.run(newOrderCode(), t.price_cents, t.currency, now).lastInsertRowid;
       item.run(orderId, id, t.price_cents);
       payment.run(orderId, t.price_cents, now);

@@ -6,6 +6,7 @@ import type { ProfileSummary } from './profile.js';
 import type { LatencyRow } from './search.js';
 import type { BlockFigures, MainThreadBenchResult } from './mainthread-block.js';
 import type { SeatMapBenchResult } from './seatmap-bench.js';
+import type { SaleAnatomy } from './sale-anatomy.js';
 import type { InProcessResult } from './sell-in-process.js';
 
 export interface BenchResults {
@@ -34,6 +35,10 @@ export interface BenchResults {
     commitMs: number;
     busyMs: number;
     largestGroup: number;
+    /** Absent in results saved before they were measured. */
+    longestCommitMs?: number;
+    slowCommits?: number;
+    slowCommitMs?: number;
     replays: number;
     /** Sells ran on the writer lane (a second thread) rather than on the serving thread. */
     lane: boolean;
@@ -43,6 +48,8 @@ export interface BenchResults {
   };
   /** The same in-process run with the group committed on the calling thread (no lane). */
   inProcessHere: InProcessResult;
+  /** One sale's steps on a writer connection, timed (bench/sale-anatomy.ts); absent in results saved before it existed. */
+  anatomy?: SaleAnatomy;
   /** A shorter HTTP sell run against a server without the lane. */
   httpSellsHere: LoadResult;
   mainThreadBench: { file: string; result: unknown } | { file: string; error: string } | null;
@@ -215,18 +222,19 @@ event-loop utilisation):
 ${table(
   ['path', 'µs per request or sale', 'of which'],
   [
-    ['Fastify hello-world', n0(1e6 / r.hello.perSecond), 'HTTP parsing, routing, reply, socket writes'],
+    ['Fastify hello-world', n0(1e6 / r.hello.perSecond), `HTTP parsing, routing, reply, socket writes${clientCpu(r.hello)}`],
     ['bare better-sqlite3 loop, NORMAL', n0(1e6 / r.bareNormal.perSecond), 'one transaction per sale: its pages written to the WAL, plus checkpoints'],
     ['bare better-sqlite3 loop, FULL', n0(1e6 / r.bareFull.perSecond), 'the same plus one fsync per sale'],
     ['in-process sell, group commit', n0(1e6 / r.inProcess.perSecond), `COMMIT ${n2((r.inProcess.commitMsPerGroup * 1000) / Math.max(1, r.inProcess.avgGroup))} µs per sale (one fsync per ${n2(r.inProcess.avgGroup)} sales); the rest: statements, audit row, validation, the hand-over to the lane`],
-    ['HTTP sell, group commit on the writer lane', n0(1e6 / r.httpSells.perSecond), `serving thread busy ${n0(perSaleUs(g.servingActiveMs, r.httpSells.requests))} µs per request (HTTP, auth, validation, JSON, hand-over); writer lane ${n0(perSaleUs(g.busyMs, g.items))} µs per sale (COMMIT ${n0(perSaleUs(g.commitMs, g.items))} µs); CPU of the whole server process ${n0(perSaleUs(g.cpuMs, r.httpSells.requests))} µs per request`],
+    ['HTTP sell, group commit on the writer lane', n0(1e6 / r.httpSells.perSecond), `serving thread busy ${n0(perSaleUs(g.servingActiveMs, r.httpSells.requests))} µs per request (HTTP, auth, validation, JSON, hand-over); writer lane ${n0(perSaleUs(g.busyMs, g.items))} µs per sale (COMMIT ${n0(perSaleUs(g.commitMs, g.items))} µs); CPU of the whole server process ${n0(perSaleUs(g.cpuMs, r.httpSells.requests))} µs per request${clientCpu(r.httpSells)}`],
   ],
 )}
+${anatomySection(r)}
 
 Latency: autocannon keeps ${r.config.connections} requests in flight and sends the next as soon as one is answered, so the mean
 latency is ${r.config.connections} ÷ throughput (Little's law): at ${n0(r.httpSells.perSecond)} sales/s that is ${n2((r.config.connections / r.httpSells.perSecond) * 1000)} ms before any
 queueing variance. A p99 of 10 ms with ${r.config.connections} connections needs more than ${n0(r.config.connections / 0.01)} answers/s on average; Fastify's
-hello-world itself, which does no work at all, had a p99 of ${r.hello.p99Ms} ms in this run.
+hello-world itself, which does no work at all, had a p99 of ${r.hello.p99Ms} ms in this run.${slowCommitNote(r)}
 
 How to read it: the server has two threads at work. The serving thread parses the request, checks the Bearer token (two
 prepared statements, their answer kept only until the next commit to the database, so a revocation counts from the next
@@ -240,9 +248,10 @@ in process. The per-sale statements are prepared once per connection (no Kysely 
 store keeps Kysely's compiled statements by SQL text for everything else (store/statement-cache.ts), so what Kysely still
 costs on a request is building the query, not compiling it. The sale itself is the guarded
 UPDATE … RETURNING, three INSERTs (order, line, payment) plus the audit row that every mutating call writes, with no
-SAVEPOINT per sale on the lane (a group is replayed with savepoints only if a sale fails after writing). The random order
-code lands on a random page of its unique index, so each sale still dirties at least one page of its own. The machine
-has two cores for three busy threads (autocannon, the serving thread, the lane), so the threads also wait for each other's CPU.
+SAVEPOINT per sale on the lane (a group is replayed with savepoints only if a sale fails after writing). Order codes
+begin with a 10 ms clock tick (services/order-code.ts), so the codes of one group land on the same page or two of their
+unique index instead of one random page each. The machine has two cores for three busy threads (autocannon, the serving
+thread, the lane): their CPU per request, added up, is what two cores can give, and the threads also wait for each other's CPU.
 
 ## Search on ${n0(r.dataset.catalogTickets)} tickets (${n0(r.dataset.catalogEvents)} events, 20 cities)
 
@@ -361,3 +370,34 @@ folded into local days, so any time zone and DST are exact); the partial days at
 \`partner_orders_by_customer_report\`. Tests check that every report gives the same answer from the summaries as from the
 orders.
 `;
+
+/** The load generator's own CPU per request, when measured: it runs on the same two cores as the server. */
+function clientCpu(l: LoadResult): string {
+  return l.clientCpuUs === undefined ? '' : `; the load generator (autocannon) used ${n0(l.clientCpuUs)} µs of CPU per request`;
+}
+
+function anatomySection(r: BenchResults): string {
+  const a = r.anatomy;
+  if (!a) return '';
+  const total = a.parts.reduce((s, p) => s + p.us, 0);
+  return `
+One sale on the writer connection, step by step (bench/sale-anatomy.ts: the lane's prepared statements, audit row and
+COMMIT under synchronous=FULL, in groups of ${a.groupSize}, each step timed; no messages or promises, so this is the floor under
+the lane's figure): ${n0(a.sales)} sales at ${n0(a.perSecond)} sales/s.
+
+${table(
+  ['step', 'µs per sale', 'share'],
+  [...a.parts.map((p) => [p.step, n2(p.us), pct(p.us / total)]), ['**all steps**', `**${n2(total)}**`, '100 %']],
+)}
+`;
+}
+
+/** The tail: COMMITs that also ran a WAL checkpoint hold every request in flight for their duration. */
+function slowCommitNote(r: BenchResults): string {
+  const g = r.httpGroups;
+  if (g.slowCommits === undefined || g.slowCommitMs === undefined || g.longestCommitMs === undefined) return '';
+  return ` During the HTTP sells, ${n0(g.slowCommits)} of the lane's ${n0(g.groups)} COMMITs took over 10 ms (${n0(g.slowCommitMs)} ms in all, the
+longest ${n0(g.longestCommitMs)} ms). Those are mostly the COMMITs that also copied the WAL back into the database file (a checkpoint,
+every 10,000 pages; with automatic checkpoints off, a 5-second probe of the lane's item loop saw 1 such COMMIT instead of 7). Every
+request in flight waits for them, which is where the p99 and the maximum come from.`;
+}

@@ -15,6 +15,7 @@ import { load, startServerChild, type LoadResult } from './http-load.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
 import { renderResults, type BenchResults } from './report.js';
 import { searchLatency } from './search.js';
+import { saleAnatomy } from './sale-anatomy.js';
 import { inProcessSells } from './sell-in-process.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -22,7 +23,7 @@ const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 
 interface ServerStats {
-  stats: { groups: number; items: number; commitMs: number; busyMs: number; largestGroup: number; replays: number };
+  stats: { groups: number; items: number; commitMs: number; busyMs: number; largestGroup: number; replays: number; longestCommitMs: number; slowCommits: number; slowCommitMs: number };
   lane: boolean;
   synchronousSeen: number[];
   commits: number;
@@ -82,6 +83,9 @@ function mergeLoads(a: LoadResult, b: LoadResult): LoadResult {
     timeouts: a.timeouts + b.timeouts,
     non2xx: a.non2xx + b.non2xx,
     statusCodes,
+    ...(a.clientCpuUs !== undefined && b.clientCpuUs !== undefined
+      ? { clientCpuUs: (a.clientCpuUs * a.requests + b.clientCpuUs * b.requests) / Math.max(1, a.requests + b.requests) }
+      : {}),
   };
 }
 
@@ -159,12 +163,14 @@ async function main() {
   log(`  Kysely per-sale transaction ${kysely.perSecond.toFixed(0)}/s`);
 
   log('in-process sells (invoke → handlers → sell → group commit)');
-  const inProcess = await inProcessSells(file, ranges.take(share(0.2)), cfg.inProcessSeconds, cfg.connections);
+  const inProcess = await inProcessSells(file, ranges.take(share(0.16)), cfg.inProcessSeconds, cfg.connections);
   loads.inProcess = load1();
   const bareB = bareSellLoop(file, 'NORMAL', bareSlice(1), cfg.loopSeconds);
   const singleClerk = await inProcessSells(file, ranges.take(share(0.01)), Math.min(2, cfg.inProcessSeconds), 1);
   const inProcessHere = await inProcessSells(file, ranges.take(share(0.06)), Math.max(1, Math.round(cfg.inProcessSeconds / 2)), cfg.connections, { lane: false });
   log(`  ${inProcess.perSecond.toFixed(0)}/s (${inProcess.concurrency} in flight), single clerk p50 ${singleClerk.p50Ms.toFixed(2)} ms; bare NORMAL after: ${bareB.perSecond.toFixed(0)}/s`);
+  const anatomy = saleAnatomy(file, ranges.take(share(0.04)), Math.min(2, cfg.loopSeconds), 40);
+  log(`  one sale's steps on the writer connection: ${anatomy.parts.map((p) => `${p.step} ${p.us.toFixed(1)} µs`).join(', ')}`);
 
   log('Fastify hello-world baseline');
   const server = await startServerChild('marquee', file);
@@ -286,12 +292,16 @@ async function main() {
       commitMs: statsAfter.stats.commitMs - statsBefore.stats.commitMs,
       busyMs: statsAfter.stats.busyMs - statsBefore.stats.busyMs,
       largestGroup: statsAfter.stats.largestGroup,
+      longestCommitMs: statsAfter.stats.longestCommitMs,
+      slowCommits: statsAfter.stats.slowCommits - statsBefore.stats.slowCommits,
+      slowCommitMs: statsAfter.stats.slowCommitMs - statsBefore.stats.slowCommitMs,
       replays: statsAfter.stats.replays - statsBefore.stats.replays,
       lane: statsAfter.lane,
       servingActiveMs: statsAfter.mainActiveMs - statsBefore.mainActiveMs,
       cpuMs: statsAfter.cpuMs - statsBefore.cpuMs,
     },
     inProcessHere,
+    anatomy,
     httpSellsHere,
     mainThreadBench,
     httpCheck,

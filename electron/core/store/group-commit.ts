@@ -60,6 +60,10 @@ export interface GroupStats {
   commitMs: number;
   /** Groups started over with a SAVEPOINT per item because an item failed after writing. */
   replays: number;
+  /** The longest COMMIT, ms, and the COMMITs over 10 ms (those that ran a WAL checkpoint): the latency tail of a rush. */
+  longestCommitMs: number;
+  slowCommits: number;
+  slowCommitMs: number;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; value: unknown };
@@ -88,7 +92,7 @@ export class GroupCommitter {
     totalChanges: SQLite.Statement;
   };
   private readonly savepoints: 'per-item' | 'when-needed';
-  readonly stats: GroupStats = { groups: 0, items: 0, failedItems: 0, largestGroup: 0, busyMs: 0, commitMs: 0, replays: 0 };
+  readonly stats: GroupStats = { groups: 0, items: 0, failedItems: 0, largestGroup: 0, busyMs: 0, commitMs: 0, replays: 0, longestCommitMs: 0, slowCommits: 0, slowCommitMs: 0 };
   /** Test and bench hook: called inside the transaction right before each COMMIT. */
   onCommit: ((info: CommitInfo) => void) | null = null;
 
@@ -205,7 +209,13 @@ export class GroupCommitter {
       this.onCommit?.({ kind: 'group', items: group.length, synchronous });
       const commitStarted = performance.now();
       this.stmts.commit.run();
-      this.stats.commitMs += performance.now() - commitStarted;
+      const commitMs = performance.now() - commitStarted;
+      this.stats.commitMs += commitMs;
+      if (commitMs > this.stats.longestCommitMs) this.stats.longestCommitMs = commitMs;
+      if (commitMs > 10) {
+        this.stats.slowCommits++;
+        this.stats.slowCommitMs += commitMs;
+      }
     } catch (err) {
       // Savepoint bookkeeping or COMMIT failed: nothing of this group is durable, so nobody gets a yes.
       if (this.db.inTransaction) this.stmts.rollback.run();

@@ -118,3 +118,28 @@ test('seats held on the map sell on the Sell screen as this terminal\'s holds, f
   expect(after.filter((s) => pair.some((p) => p.ticketId === s.ticketId)).map((s) => s.status)).toEqual(['sold', 'sold']);
   await page.context().close();
 });
+
+test('removing a held seat from the Sell screen gives it back at once, not when the hold runs out', async ({ browser }) => {
+  const { items } = await api<{ items: { eventId: number; name: string }[] }>('/api/v1/seat-maps');
+  const cinema = items.find((e) => e.name.startsWith('Midnight Matinee'))!;
+  const seats = seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats);
+  const pair = seats.filter((s) => s.row === 'J' && s.status === 'available').slice(0, 2);
+  expect(pair).toHaveLength(2);
+  const page = await signedInPage(browser);
+  await page.goto(`/#/seats/${cinema.eventId}`);
+  for (const s of pair) {
+    await page.locator(`circle[data-ticket-id="${s.ticketId}"]`).click();
+    await expect(page.locator(`circle[data-ticket-id="${s.ticketId}"]`)).toHaveAttribute('data-status', 'mine');
+  }
+  await page.getByRole('button', { name: /^Sell 2 seat\(s\)/ }).click();
+  await expect(page.getByTestId('sale-line')).toHaveCount(2);
+  const statusOf = async (ticketId: number) =>
+    seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats).find((s) => s.ticketId === ticketId)!.status;
+  expect(await statusOf(pair[1]!.ticketId!)).toBe('held');
+  await page.getByTestId('sale-line').nth(1).getByRole('button', { name: /^Remove/ }).click();
+  await expect(page.getByTestId('sale-line')).toHaveCount(1);
+  await expect.poll(() => statusOf(pair[1]!.ticketId!)).toBe('available');
+  // the seat still in the sale stays held for this terminal
+  expect(await statusOf(pair[0]!.ticketId!)).toBe('held');
+  await page.context().close();
+});

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { parseMoneyToCents } from '../../../shared/money.js';
 import type { OpInput } from '../../../shared/operations/index.js';
-import { ClientError, useOpMutation } from '../client/index.js';
+import { ClientError, useClient, useOpMutation } from '../client/index.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button, Segmented, SelectField } from '../components/ui.js';
 import { eventDateTime, money, quickCash, seatLabel } from '../format.js';
@@ -36,6 +36,7 @@ function useIdempotencyKey() {
 
 export function SellScreen() {
   const { cart, setCart } = useCart();
+  const client = useClient();
   const qc = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
   const tenderedRef = useRef<HTMLInputElement>(null);
@@ -127,6 +128,9 @@ export function SellScreen() {
   const removeLine = (id: number) => {
     const rest = cart.tickets.filter((t) => t.id !== id);
     setCart(rest.length ? { ...cart, tickets: rest } : null);
+    // A seat taken from the seat map is held for this terminal: give it back now rather than when the hold
+    // runs out. If that fails (already expired, network), the hold still ends on its own.
+    if (cart.holder) void client.releaseSeats({ id: ev.id, ticketIds: [id], holder: cart.holder }).catch(() => undefined);
   };
 
   return (

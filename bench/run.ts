@@ -123,7 +123,8 @@ async function sellStorm(title: string, server: { base: string }, range: { from:
     seconds,
     amount: range.to - range.from + 1,
     method: 'PUT',
-    body: '{}',
+    // No body: a card sale at the ticket's price, no customer (the operation's defaults). An empty JSON
+    // body ('{}') gives the same sale and about 10 % fewer requests/s (client and server) in a probe.
     auth: true,
     path: () => `/api/v1/tickets/${next++}/sold`,
   });

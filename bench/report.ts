@@ -235,6 +235,7 @@ Latency: autocannon keeps ${r.config.connections} requests in flight and sends t
 latency is ${r.config.connections} ÷ throughput (Little's law): at ${n0(r.httpSells.perSecond)} sales/s that is ${n2((r.config.connections / r.httpSells.perSecond) * 1000)} ms before any
 queueing variance. A p99 of 10 ms with ${r.config.connections} connections needs more than ${n0(r.config.connections / 0.01)} answers/s on average; Fastify's
 hello-world itself, which does no work at all, had a p99 of ${r.hello.p99Ms} ms in this run.${slowCommitNote(r)}
+${cpuBudgetNote(r)}
 
 How to read it: the server has two threads at work. The serving thread parses the request, checks the Bearer token (two
 prepared statements, their answer kept only until the next commit to the database, so a revocation counts from the next
@@ -400,5 +401,21 @@ function slowCommitNote(r: BenchResults): string {
 longest ${n0(g.longestCommitMs)} ms). Those are mostly the COMMITs that also copied the WAL back into the database file (a checkpoint,
 every 10,000 pages). They are not what sets the p99: in a probe (3 alternating runs of 8 s each, 800,000 tickets) a separate
 thread running the checkpoints removed nearly all slow COMMITs (0–2 instead of 6–8 per run) but left throughput and p99 where
-they were (p99 31–41 ms against 32–36 ms). The p99 follows the mean that Little's law sets, not the disk.`;
+they were (p99 31–41 ms against 32–36 ms). The p99 is set by the mean that Little's law fixes and by how evenly the
+requests are served, not by the disk.`;
+}
+
+/** Server CPU plus the load generator's, per request, against what two cores can give. */
+function cpuBudgetNote(r: BenchResults): string {
+  const g = r.httpGroups;
+  const client = r.httpSells.clientCpuUs;
+  if (client === undefined || r.httpSells.requests === 0) return '';
+  const server = (g.cpuMs * 1000) / r.httpSells.requests;
+  const cores = Number.parseInt(r.machine.cpu, 10) || 1;
+  const cap = (cores * 1e6) / (server + client);
+  return `
+CPU budget of the HTTP sells: the server process used ${n0(server)} µs of CPU per request and autocannon ${n0(client)} µs, ${n0(server + client)} µs
+in all; ${cores} cores give at most ${n0(cap)} requests/s at that cost, and the run reached ${n0(r.httpSells.perSecond)} (${pct(r.httpSells.perSecond / cap)}).
+The rest is time when a core had nothing of this run's to do: each request passes through three threads (autocannon, the
+serving thread, the lane) that wait for one another, and the machine's other work takes its share.`;
 }

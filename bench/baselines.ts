@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors.js';
 import { nowIso } from '../shared/time.js';
 import { openStore } from '../electron/core/store/database.js';
 import * as ordersRepo from '../electron/core/store/repos/orders-repo.js';
+import type { NewOrder } from '../electron/core/store/repos/orders-repo.js';
 import * as ticketsRepo from '../electron/core/store/repos/tickets-repo.js';
 import { newOrderCode } from '../electron/core/services/order-code.js';
 
@@ -67,6 +68,20 @@ export function bareSellLoop(file: string, synchronous: 'NORMAL' | 'FULL', range
   return { label: `bare better-sqlite3 loop, synchronous=${synchronous}`, sales, seconds: secs, perSecond: sales / secs, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99) };
 }
 
+/** The order of the bench's sales: one ticket, a walk-in, paid by card at the ticket's price (the code is added by the caller). */
+export function walkInCardSale(ticketId: number, t: { price_cents: number; currency: string }, now: string, channel: 'kiosk' | 'api'): Omit<NewOrder, 'code'> {
+  return {
+    customerId: null,
+    channel,
+    referral: null,
+    totalCents: t.price_cents,
+    currency: t.currency,
+    now,
+    items: [{ ticketId, priceCents: t.price_cents }],
+    payment: { tender: 'card', amountCents: t.price_cents, tenderedCents: null, changeCents: null },
+  };
+}
+
 /**
  * The sell path as it was before group commit: one store.write (BEGIN IMMEDIATE … COMMIT with
  * synchronous=FULL) per sale, every statement built by Kysely, `concurrency` callers in flight.
@@ -79,17 +94,7 @@ export async function kyselyPerSaleLoop(file: string, range: { from: number; to:
       const [t] = await ticketsRepo.findTicketsByIds(trx, [id]);
       if (!t || t.status !== 'available') throw new AppError('TICKET_UNAVAILABLE', 'gone');
       if ((await ticketsRepo.markSoldIfAvailable(trx, [id], now)) !== 1) throw new AppError('TICKET_UNAVAILABLE', 'gone');
-      await ordersRepo.insertOrder(trx, {
-        code: newOrderCode(),
-        customerId: null,
-        channel: 'kiosk',
-        referral: null,
-        totalCents: t.price_cents,
-        currency: t.currency,
-        now,
-        items: [{ ticketId: id, priceCents: t.price_cents }],
-        payment: { tender: 'card', amountCents: t.price_cents, tenderedCents: null, changeCents: null },
-      });
+      await ordersRepo.insertOrder(trx, { code: newOrderCode(), ...walkInCardSale(id, t, now, 'kiosk') });
     }),
   );
   await store.close();

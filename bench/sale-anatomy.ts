@@ -1,9 +1,10 @@
 import SQLite from 'better-sqlite3';
 import { completeAuditRow, type AuditTemplate } from '../electron/core/auth/audit-row.js';
-import { newOrderCode } from '../electron/core/services/order-code.js';
+import { insertWithFreshCode } from '../electron/core/services/sell.js';
 import { configure } from '../electron/core/store/database.js';
 import { insertAuditSync } from '../electron/core/store/repos/audit-repo.js';
 import { sellStatements } from '../electron/core/store/sell-fast-path.js';
+import { walkInCardSale } from './baselines.js';
 
 export interface SaleAnatomy {
   sales: number;
@@ -51,30 +52,8 @@ export function saleAnatomy(file: string, range: { from: number; to: number }, s
         const now = new Date().toISOString();
         const t = timed("guarded UPDATE … WHERE status = 'available' RETURNING", () => st.markSoldIfAvailable([id], now).get(id));
         if (!t) throw new Error(`bench ticket ${id} was not available`);
-        let code = newOrderCode();
-        const insert = () =>
-          st.insertOrder({
-            code,
-            customerId: null,
-            channel: 'api',
-            referral: null,
-            totalCents: t.price_cents,
-            currency: t.currency,
-            now,
-            items: [{ ticketId: id, priceCents: t.price_cents }],
-            payment: { tender: 'card', amountCents: t.price_cents, tenderedCents: null, changeCents: null },
-          });
-        const orderId = timed('INSERT order, line, payment', () => {
-          // as the product does: a code that clashes (25 random bits per 10 ms) is drawn again
-          for (let attempt = 0; ; attempt++) {
-            try {
-              return insert();
-            } catch (err) {
-              if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || attempt >= 3) throw err;
-              code = newOrderCode();
-            }
-          }
-        });
+        // the product's insert: a code that clashes (25 random bits per 10 ms) is drawn again
+        const { id: orderId, code } = timed('INSERT order, line, payment', () => insertWithFreshCode(st, walkInCardSale(id, t, now, 'api')));
         const result = { order: { id: orderId, code, ticketIds: [id], totalCents: t.price_cents, total: '', createdAt: now, changeDueCents: null, tender: 'card' } };
         const row = timed('audit row: redact + JSON of input and result', () => completeAuditRow({ ...audit, input: { id } }, result));
         timed('INSERT audit_log', () => insertAuditSync(db, row));

@@ -1,4 +1,5 @@
 import { seatsFromColumns, type SeatColumns } from '../../shared/seat-columns.js';
+import type { Browser } from '@playwright/test';
 import { api, expect, shot, signedInPage, test } from './support/fixtures.js';
 
 interface SeatMap {
@@ -81,11 +82,12 @@ test('keyboard: arrow keys move across seats, Enter holds and releases; the lege
   await page.context().close();
 });
 
-test('seats held on the map sell on the Sell screen as this terminal\'s holds, for cash with change', async ({ browser }, testInfo) => {
+/** Holds the first two free seats of a cinema row on the seat map and takes them to the Sell screen. */
+async function holdTwoAndSell(browser: Browser, row: string) {
   const { items } = await api<{ items: { eventId: number; name: string }[] }>('/api/v1/seat-maps');
   const cinema = items.find((e) => e.name.startsWith('Midnight Matinee'))!;
   const seats = seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats);
-  const pair = seats.filter((s) => s.row === 'G' && s.status === 'available').slice(0, 2);
+  const pair = seats.filter((s) => s.row === row && s.status === 'available').slice(0, 2);
   expect(pair).toHaveLength(2);
   const page = await signedInPage(browser);
   await page.goto(`/#/seats/${cinema.eventId}`);
@@ -93,11 +95,15 @@ test('seats held on the map sell on the Sell screen as this terminal\'s holds, f
     await page.locator(`circle[data-ticket-id="${s.ticketId}"]`).click();
     await expect(page.locator(`circle[data-ticket-id="${s.ticketId}"]`)).toHaveAttribute('data-status', 'mine');
   }
-  const totalCents = pair.reduce((n, s) => n + s.priceCents!, 0);
   await page.getByRole('button', { name: /^Sell 2 seat\(s\)/ }).click();
-
   await expect(page.getByRole('heading', { level: 1, name: 'Sell' })).toBeVisible();
   await expect(page.getByTestId('sale-line')).toHaveCount(2);
+  return { cinema, pair, page };
+}
+
+test('seats held on the map sell on the Sell screen as this terminal\'s holds, for cash with change', async ({ browser }, testInfo) => {
+  const { cinema, pair, page } = await holdTwoAndSell(browser, 'G');
+  const totalCents = pair.reduce((n, s) => n + s.priceCents!, 0);
   await expect(page.getByTestId('sale-line').first()).toContainText(`Row ${pair[0]!.row}`);
   const tendered = totalCents + 1000;
   await page.getByLabel('Cash handed over ($)').fill((tendered / 100).toFixed(2));
@@ -120,19 +126,7 @@ test('seats held on the map sell on the Sell screen as this terminal\'s holds, f
 });
 
 test('removing a held seat from the Sell screen gives it back at once, not when the hold runs out', async ({ browser }) => {
-  const { items } = await api<{ items: { eventId: number; name: string }[] }>('/api/v1/seat-maps');
-  const cinema = items.find((e) => e.name.startsWith('Midnight Matinee'))!;
-  const seats = seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats);
-  const pair = seats.filter((s) => s.row === 'J' && s.status === 'available').slice(0, 2);
-  expect(pair).toHaveLength(2);
-  const page = await signedInPage(browser);
-  await page.goto(`/#/seats/${cinema.eventId}`);
-  for (const s of pair) {
-    await page.locator(`circle[data-ticket-id="${s.ticketId}"]`).click();
-    await expect(page.locator(`circle[data-ticket-id="${s.ticketId}"]`)).toHaveAttribute('data-status', 'mine');
-  }
-  await page.getByRole('button', { name: /^Sell 2 seat\(s\)/ }).click();
-  await expect(page.getByTestId('sale-line')).toHaveCount(2);
+  const { cinema, pair, page } = await holdTwoAndSell(browser, 'J');
   const statusOf = async (ticketId: number) =>
     seatsFromColumns((await api<SeatMap>(`/api/v1/events/${cinema.eventId}/seat-map`)).seats).find((s) => s.ticketId === ticketId)!.status;
   expect(await statusOf(pair[1]!.ticketId!)).toBe('held');

@@ -162,7 +162,7 @@ function refuseUnavailable(st: SellStatements, ids: number[]): void {
 }
 
 /** Order codes end in 25 random bits (order-code.ts); a clash with an existing code is retried with a new one. */
-function insertWithFreshCode(st: SellStatements, o: Omit<Parameters<SellStatements['insertOrder']>[0], 'code'>) {
+export function insertWithFreshCode(st: SellStatements, o: Omit<Parameters<SellStatements['insertOrder']>[0], 'code'>) {
   for (let attempt = 0; ; attempt++) {
     const code = newOrderCode();
     try {

@@ -16,12 +16,13 @@ import { renderDocsPage } from './docs-page.js';
 import { API_PREFIX, buildOpenApi, pathParams } from './openapi.js';
 
 export const SESSION_COOKIE = 'marquee_session';
+export { CSP };
 
+/** Whether an object has any own or inherited enumerable key, without building the list of keys. */
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
   return false;
 }
-export { CSP };
 
 export interface ServerOptions {
   ctx: Omit<OpContext, 'channel'>;

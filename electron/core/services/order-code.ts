@@ -13,7 +13,7 @@ const SUFFIX = 32 ** 5;
  * Why not 40 random bits: every sale inserts its code into the orders.code unique index, and a fully
  * random code lands on a random page of it, so a sell rush dirtied (and fsynced, and checkpointed)
  * one index page per sale. Codes issued in the same few milliseconds now share their first three
- * characters and land on the same page or two. In the writer lane's item loop (bench/tmp probe, 300k
+ * characters and land on the same page or two. In a probe of the writer lane's item loop (300,000
  * tickets) that cut writer CPU per sale by about a fifth and COMMIT time per sale by half.
  *
  * A code still cannot be guessed from another: the 5 random characters leave 33 million candidates

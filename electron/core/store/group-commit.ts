@@ -60,7 +60,7 @@ export interface GroupStats {
   commitMs: number;
   /** Groups started over with a SAVEPOINT per item because an item failed after writing. */
   replays: number;
-  /** The longest COMMIT, ms, and the COMMITs over 10 ms (those that ran a WAL checkpoint): the latency tail of a rush. */
+  /** The longest COMMIT, ms, and the COMMITs over 10 ms (mostly those that also ran a WAL checkpoint). */
   longestCommitMs: number;
   slowCommits: number;
   slowCommitMs: number;

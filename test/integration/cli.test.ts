@@ -50,6 +50,12 @@ describe('marquee CLI', () => {
     expect(again.stderr).toContain('already imported');
     const db = new SQLite(join(data, 'marquee.sqlite'), { readonly: true });
     expect(db.prepare(`SELECT count(*) FROM listings WHERE seller_id=2 AND source='import'`).pluck().get()).toBe(1533);
+    // the import is in the audit log (the dry run and the refused second import are not: they changed nothing)
+    const audit = db.prepare(`SELECT * FROM audit_log WHERE terminal = 'cli'`).all() as { operation: string; subject: string; username: string; input_json: string; after_json: string }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ operation: 'importTickets', subject: expect.stringMatching(/^batch:\d+$/), username: expect.stringMatching(/^cli:/) });
+    expect(JSON.parse(audit[0]!.input_json)).toMatchObject({ file: 'sampleTickets.csv', sellerId: 2 });
+    expect(JSON.parse(audit[0]!.after_json)).toMatchObject({ rowsImported: 1533, ticketsCreated: 6341 });
     db.close();
   });
 

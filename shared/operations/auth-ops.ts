@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ApiToken,
   AuditEntry,
+  OwnPasswordChange,
   AuditQuery,
   OrderChange,
   OrderChanged,
@@ -47,6 +48,15 @@ export const authOps = {
     http: { method: 'GET', path: '/auth/me' },
     permission: 'public',
     mutates: false,
+    tags: ['auth'],
+  }),
+  changeOwnPassword: op({
+    summary: 'Change your own password (the current one is asked again; wrong guesses are throttled like sign-ins)',
+    input: OwnPasswordChange,
+    output: z.object({ ok: z.literal(true) }),
+    http: { method: 'PUT', path: '/auth/password' },
+    permission: 'account',
+    mutates: true,
     tags: ['auth'],
   }),
   listUsers: op({

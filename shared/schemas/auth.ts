@@ -59,6 +59,11 @@ export const UserPatch = z.strictObject({
   sellerId: Id.nullable().optional(),
 });
 
+export const OwnPasswordChange = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: Password,
+});
+
 export const ApiToken = z.object({
   id: Id,
   userId: Id,

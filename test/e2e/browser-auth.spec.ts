@@ -109,5 +109,23 @@ test('an admin creates a user who can then sign in', async ({ browser }, testInf
   await other.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(other.getByLabel('Signed in user')).toContainText('Olga Organizer');
   await expect(other.getByRole('navigation', { name: 'Screens' }).locator('a[href="#/sell"]')).toHaveCount(0);
+
+  // She changes her own password in Settings (the new one twice), then signs in with it.
+  await other.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Settings' }).click();
+  await other.getByLabel('Current password').fill('a long organizer password');
+  await other.getByLabel('New password (10 characters or more)').fill('her very own password');
+  await other.getByLabel('New password again').fill('her very own passwrod');
+  await other.getByRole('button', { name: 'Change password' }).click();
+  await expect(other.getByRole('alert')).toContainText('The two new passwords differ');
+  await other.getByLabel('New password again').fill('her very own password');
+  await other.getByRole('button', { name: 'Change password' }).click();
+  await expect(other.getByRole('status').filter({ hasText: 'Password changed.' })).toBeVisible();
+  await shot(other, testInfo, 'auth-07-own-password');
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await other.getByRole('radio', { name: 'Password' }).check({ force: true });
+  await other.getByLabel('Username').fill(username);
+  await other.getByRole('textbox', { name: 'Password' }).fill('her very own password');
+  await other.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(other.getByLabel('Signed in user')).toContainText('Olga Organizer');
   await context.close();
 });

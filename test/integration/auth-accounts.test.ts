@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAdmin, loginThrottle, sha256Hex } from '../../electron/core/auth/callers.js';
+import { callerForUser, ensureAdmin, loginThrottle, sha256Hex } from '../../electron/core/auth/callers.js';
 import { SCRYPT, hashSecret, verifySecret } from '../../electron/core/auth/passwords.js';
 import { LoginThrottle } from '../../electron/core/auth/throttle.js';
 import { buildServer } from '../../electron/core/http/server.js';
@@ -162,6 +162,35 @@ describe('sign-in, throttling, tokens and sessions', () => {
     await expect(invoke(fresh.ctx, fresh.callers.admin, 'updateUser', { id: fresh.users.admin, role: 'clerk' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(invoke(fresh.ctx, fresh.callers.admin, 'updateUser', { id: fresh.users.admin, active: false })).rejects.toMatchObject({ code: 'CONFLICT' });
     await fresh.store.close();
+  });
+
+  it('a user changes their own password: the current one is asked again, wrong guesses are throttled, the log keeps neither', async () => {
+    const u = await invoke(w.ctx, w.callers.admin, 'createUser', { username: 'selfservice', displayName: 'Self Service', role: 'clerk', password: 'first password 1' });
+    const anon = { permissions: new Set<never>(), actor: null };
+    // over HTTP, as the browser does it: signed in by cookie
+    const signIn = await http('/api/v1/auth/sign-in', { method: 'POST', json: { username: 'selfservice', password: 'first password 1' } });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const change = (json: unknown) => http('/api/v1/auth/password', { method: 'PUT', cookie, json });
+    const wrong = await change({ currentPassword: 'not it at all', newPassword: 'second password 2' });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe('The current password is wrong');
+    expect((await change({ currentPassword: 'first password 1', newPassword: 'short' })).status).toBe(400);
+    expect((await http('/api/v1/auth/password', { method: 'PUT', json: { currentPassword: 'first password 1', newPassword: 'second password 2' } })).status).toBe(401);
+    const ok = await change({ currentPassword: 'first password 1', newPassword: 'second password 2' });
+    expect(ok.status).toBe(200);
+    await expect(invoke(w.ctx, anon, 'signIn', { username: 'selfservice', password: 'first password 1' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(invoke(w.ctx, anon, 'signIn', { username: 'selfservice', password: 'second password 2' })).resolves.toMatchObject({ user: { username: 'selfservice' } });
+    const logged = w.store.readerRaw.prepare("SELECT input_json FROM audit_log WHERE operation = 'changeOwnPassword' AND subject = ?").pluck().all(`user:${u.id}`) as string[];
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!)).toEqual({ currentPassword: '[redacted]', newPassword: '[redacted]' });
+    // a session left open must not become a way to guess: 5 wrong answers lock it like sign-in does
+    const me = callerForUser(w.store.readerRaw, u.id, { terminal: 'test:self', via: 'session' })!;
+    for (let i = 0; i < 5; i++) {
+      await expect(invoke(w.ctx, me, 'changeOwnPassword', { currentPassword: `guess ${i}`, newPassword: 'third password 3' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    await expect(invoke(w.ctx, me, 'changeOwnPassword', { currentPassword: 'second password 2', newPassword: 'third password 3' })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    now += 16 * 60_000;
+    await expect(invoke(w.ctx, me, 'changeOwnPassword', { currentPassword: 'second password 2', newPassword: 'third password 3' })).resolves.toEqual({ ok: true });
   });
 });
 

@@ -113,6 +113,7 @@ export const authHandlers: Pick<
   | 'signIn'
   | 'signOut'
   | 'whoAmI'
+  | 'changeOwnPassword'
   | 'listUsers'
   | 'createUser'
   | 'updateUser'
@@ -155,6 +156,25 @@ export const authHandlers: Pick<
 
   signOut: async (ctx) => {
     ctx.session?.end();
+    return { ok: true };
+  },
+
+  changeOwnPassword: async (ctx, { currentPassword, newPassword }) => {
+    const userId = ctx.actor?.userId;
+    if (userId === undefined || userId === null) throw forbidden('This caller has no account of its own; an admin sets passwords under Users');
+    const u = await usersRepo.findUserById(ctx.store.reader, userId);
+    if (!u) throw notFound('user', userId);
+    // A session left open at a kiosk must not become a way to guess the password: same throttle as sign-in.
+    const throttle = loginThrottle(ctx.store);
+    throttle.check(u.username);
+    if (!(await verifySecret(currentPassword, u.password_hash))) {
+      throttle.fail(u.username);
+      throw new AppError('VALIDATION_FAILED', 'The current password is wrong', { field: 'currentPassword' });
+    }
+    throttle.succeed(u.username);
+    const password_hash = await hashSecret(newPassword);
+    ctx.audit!.subject = `user:${userId}`;
+    await ctx.store.write((trx) => usersRepo.updateUser(trx, userId, { password_hash, updated_at: nowIso() }));
     return { ok: true };
   },
 

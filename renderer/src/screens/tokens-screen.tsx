@@ -4,6 +4,7 @@ import { useOp, useOpMutation } from '../client/index.js';
 import { useAuth } from '../auth/auth-context.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button } from '../components/ui.js';
+import { OwnPasswordForm } from './own-password-form.js';
 
 function SecuritySettings() {
   const settings = useOp('getSecuritySettings', {});
@@ -73,7 +74,7 @@ export function TokensScreen() {
     <section className="screen">
       <div className="screen-head">
         <h1>Settings</h1>
-        <span className="muted">API tokens act as you, with your role</span>
+        <span className="muted">Your password and API tokens (a token acts as you, with your role)</span>
       </div>
       <form className="panel" onSubmit={submit} aria-labelledby="new-token-title">
         <h2 id="new-token-title">New API token</h2>
@@ -136,6 +137,7 @@ export function TokensScreen() {
           </tbody>
         </table>
       </div>
+      {user?.hasPassword ? <OwnPasswordForm /> : null}
       {isAdmin ? <SecuritySettings /> : null}
     </section>
   );

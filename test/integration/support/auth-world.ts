@@ -176,6 +176,8 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   signIn: async (_w, role) => ({ username: `${role}1`, password: ROLE_PASSWORD }),
   signOut: async () => ({}),
   whoAmI: async () => ({}),
+  // The same password again, so the accounts keep signing in with ROLE_PASSWORD in later tests.
+  changeOwnPassword: async () => ({ currentPassword: ROLE_PASSWORD, newPassword: ROLE_PASSWORD }),
   listUsers: async () => ({}),
   createUser: async (w) => ({ username: `new${w.seq()}`, displayName: 'New Clerk', role: 'clerk', pin: '9876' }),
   updateUser: async (w) => ({ id: w.users.clerk, displayName: `Clerk ${w.seq()}` }),

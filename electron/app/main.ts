@@ -5,7 +5,8 @@ import './dev-native-modules.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
-import { startCoreHost, type CoreHost } from '../core/host/core-host.js';
+import type { CoreHost } from '../core/host/core-host.js';
+import { startRestartingCoreHost } from '../core/host/restarting-core-host.js';
 import { VERSION } from '../core/version.js';
 import { APP_SCHEME, IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL, START_URL, isAppUrl } from './app-origin.js';
 import { parseDesktopArgs } from './desktop-args.js';
@@ -130,16 +131,23 @@ async function boot(): Promise<void> {
   const sendToWindows = (channel: string, payload: unknown) => {
     for (const win of BrowserWindow.getAllWindows()) if (appWebContents.has(win.webContents.id)) win.webContents.send(channel, payload);
   };
-  const host = await startCoreHost({
-    store: { dataDir },
-    version: VERSION,
-    httpServer: { dataDir, initial: settings.httpServer, persist: (httpServer) => saveSettings(file, { ...loadSettings(file), httpServer }) },
-    // Live seat maps: every committed seat change goes to our windows (the preload's onSeatChange).
-    onSeatChange: (change) => sendToWindows(SEAT_CHANGE_CHANNEL, change),
-    onFailure: (err) => log('the core stopped; calls now fail', err),
-    // The worker has its own module loader: dev-native-modules.ts does not reach it.
-    nativeDir: app.isPackaged ? undefined : process.env.MARQUEE_ELECTRON_NATIVE_DIR,
-  });
+  const host = await startRestartingCoreHost(
+    {
+      store: { dataDir },
+      version: VERSION,
+      httpServer: { dataDir, initial: settings.httpServer, persist: (httpServer) => saveSettings(file, { ...loadSettings(file), httpServer }) },
+      // Live seat maps: every committed seat change goes to our windows (the preload's onSeatChange).
+      onSeatChange: (change) => sendToWindows(SEAT_CHANGE_CHANNEL, change),
+      onFailure: (err) => log('the core stopped; starting it again', err),
+      // The worker has its own module loader: dev-native-modules.ts does not reach it.
+      nativeDir: app.isPackaged ? undefined : process.env.MARQUEE_ELECTRON_NATIVE_DIR,
+    },
+    {
+      // The new core knows no kiosk sign-ins: every window goes back to its sign-in screen.
+      onRestart: () => sendToWindows(IDLE_LOCK_CHANNEL, undefined),
+      onGiveUp: (err) => log('the core failed again and stays stopped; calls now fail', err),
+    },
+  );
   core = host;
   if (host.firstRunAdmin) {
     // Shown once: only the scrypt hash is kept.

@@ -3,10 +3,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSenderCheck, registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
 import { startCoreHost, type CoreHost } from '../../electron/core/host/core-host.js';
+import { startRestartingCoreHost } from '../../electron/core/host/restarting-core-host.js';
+import { startWorker } from '../../electron/core/threads/start-worker.js';
 import type { CallerRef, CoreClient } from '../../electron/core/host/protocol.js';
 import type { SeatChange } from '../../electron/core/live/change-feed.js';
 import type { HttpServerSettings } from '../../shared/operations/desktop-ops.js';
@@ -222,6 +224,79 @@ describe('core host lifecycle', () => {
       // A directory where the database file should be: SQLite cannot open it.
       await expect(startCoreHost({ store: { file: dir }, version: 'test' })).rejects.toThrow(/unable to open database file/);
       await vi.waitFor(() => expect(liveWorkers()).toBe(workersBefore));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a core whose thread dies starts again: committed data stays, calls wait for it, kiosk sign-ins end, the HTTP API comes back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-core-host-restart-'));
+    const workers: Worker[] = [];
+    const restarts: Error[] = [];
+    try {
+      const port = await freePort();
+      const workersBefore = liveWorkers();
+      const host = await startRestartingCoreHost(
+        {
+          store: { dataDir: dir, empty: true },
+          version: 'test',
+          httpServer: { dataDir: dir, initial: { enabled: true, port }, persist: () => undefined },
+          startWorker: (url, opts) => {
+            const w = startWorker(url, opts);
+            workers.push(w);
+            return w;
+          },
+        },
+        { onRestart: (err) => restarts.push(err) },
+      );
+      await host.applyHttp();
+      const firstThread = host.threadId;
+      const created = await host.invoke('createVenue', { name: 'Crash Hall', city: 'Boise', country: 'US', timezone: 'America/Boise' }, { kind: 'full' });
+      expect(created.result.ok).toBe(true);
+      const admin = host.firstRunAdmin!;
+      expect((await host.invoke('signIn', { username: admin.username, password: admin.password }, { kind: 'kiosk', senderId: 7 })).result.ok).toBe(true);
+      expect((await host.invoke('whoAmI', {}, { kind: 'kiosk', senderId: 7 })).result).toMatchObject({ ok: true, value: { user: { username: admin.username } } });
+
+      await workers[0]!.terminate(); // the thread dies under the app
+      const venues = await host.invoke('listVenues', {}, { kind: 'full' });
+      expect(venues.result).toMatchObject({ ok: true, value: { items: [expect.objectContaining({ name: 'Crash Hall' })] } });
+      expect(workers).toHaveLength(2);
+      expect(host.threadId).not.toBe(firstThread);
+      expect(restarts.map((e) => e.message)).toEqual([expect.stringMatching(/core host thread exited/)]);
+      // The sign-in lived in the old thread: the window is signed out (main sends it to its sign-in screen).
+      expect((await host.invoke('whoAmI', {}, { kind: 'kiosk', senderId: 7 })).result).toMatchObject({ ok: true, value: { user: null } });
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status).toBe(200);
+
+      await host.close();
+      await vi.waitFor(() => expect(liveWorkers()).toBe(workersBefore));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('gives up after too many deaths: calls then answer INTERNAL as data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-core-host-giveup-'));
+    const workers: Worker[] = [];
+    const gaveUp: Error[] = [];
+    try {
+      const host = await startRestartingCoreHost(
+        {
+          store: { dataDir: dir, empty: true },
+          version: 'test',
+          startWorker: (url, opts) => {
+            const w = startWorker(url, opts);
+            workers.push(w);
+            return w;
+          },
+        },
+        { maxRestarts: 0, onGiveUp: (err) => gaveUp.push(err) },
+      );
+      await workers[0]!.terminate();
+      const after = await host.invoke('whoAmI', {}, { kind: 'kiosk', senderId: 1 });
+      expect(after.result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+      expect(workers).toHaveLength(1);
+      expect(gaveUp).toHaveLength(1);
+      await host.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

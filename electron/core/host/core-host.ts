@@ -19,6 +19,8 @@ export interface CoreHostOptions {
   nativeDir?: string;
   /** String fields of an input longer than this many characters cross in slices (default 1 Mi). */
   sliceChars?: number;
+  /** How the thread is started (tests hold on to the Worker to end it); threads/start-worker.ts by default. */
+  startWorker?: typeof startWorker;
 }
 
 export interface CoreHost extends CoreClient {
@@ -61,7 +63,7 @@ export async function startCoreHost(o: CoreHostOptions): Promise<CoreHost> {
     seatChanges: o.onSeatChange !== undefined,
     ...(o.nativeDir ? { nativeDir: o.nativeDir } : {}),
   };
-  const worker: Worker = startWorker(new URL('./core-host-worker.ts', import.meta.url), { workerData: init });
+  const worker: Worker = (o.startWorker ?? startWorker)(new URL('./core-host-worker.ts', import.meta.url), { workerData: init });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;

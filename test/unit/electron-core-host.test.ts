@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { threadId, type Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSenderCheck, registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
-import { startCoreHost, type CoreHost } from '../../electron/core/host/core-host.js';
-import { startRestartingCoreHost } from '../../electron/core/host/restarting-core-host.js';
+import { startCoreHost, type CoreHost, type CoreHostOptions } from '../../electron/core/host/core-host.js';
+import { startRestartingCoreHost, type RestartOptions } from '../../electron/core/host/restarting-core-host.js';
 import { startWorker } from '../../electron/core/threads/start-worker.js';
 import type { CallerRef, CoreClient } from '../../electron/core/host/protocol.js';
 import type { SeatChange } from '../../electron/core/live/change-feed.js';
@@ -187,6 +187,22 @@ describe('core host behind the IPC bridge', () => {
   });
 });
 
+/** A restarting core host on an empty data dir; every thread it starts is pushed to `workers`, so a test can end one. */
+const restartingHost = (dir: string, workers: Worker[], restart: RestartOptions, extra: Partial<CoreHostOptions> = {}) =>
+  startRestartingCoreHost(
+    {
+      store: { dataDir: dir, empty: true },
+      version: 'test',
+      ...extra,
+      startWorker: (url, opts) => {
+        const w = startWorker(url, opts);
+        workers.push(w);
+        return w;
+      },
+    },
+    restart,
+  );
+
 describe('core host lifecycle', () => {
   it('shuts down cleanly: the thread ends, later calls answer INTERNAL as data, close is idempotent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'marquee-core-host-close-'));
@@ -236,19 +252,7 @@ describe('core host lifecycle', () => {
     try {
       const port = await freePort();
       const workersBefore = liveWorkers();
-      const host = await startRestartingCoreHost(
-        {
-          store: { dataDir: dir, empty: true },
-          version: 'test',
-          httpServer: { dataDir: dir, initial: { enabled: true, port }, persist: () => undefined },
-          startWorker: (url, opts) => {
-            const w = startWorker(url, opts);
-            workers.push(w);
-            return w;
-          },
-        },
-        { onRestart: (err) => restarts.push(err) },
-      );
+      const host = await restartingHost(dir, workers, { onRestart: (err) => restarts.push(err) }, { httpServer: { dataDir: dir, initial: { enabled: true, port }, persist: () => undefined } });
       await host.applyHttp();
       const firstThread = host.threadId;
       const created = await host.invoke('createVenue', { name: 'Crash Hall', city: 'Boise', country: 'US', timezone: 'America/Boise' }, { kind: 'full' });
@@ -279,18 +283,7 @@ describe('core host lifecycle', () => {
     const workers: Worker[] = [];
     const gaveUp: Error[] = [];
     try {
-      const host = await startRestartingCoreHost(
-        {
-          store: { dataDir: dir, empty: true },
-          version: 'test',
-          startWorker: (url, opts) => {
-            const w = startWorker(url, opts);
-            workers.push(w);
-            return w;
-          },
-        },
-        { maxRestarts: 0, onGiveUp: (err) => gaveUp.push(err) },
-      );
+      const host = await restartingHost(dir, workers, { maxRestarts: 0, onGiveUp: (err) => gaveUp.push(err) });
       await workers[0]!.terminate();
       const after = await host.invoke('whoAmI', {}, { kind: 'kiosk', senderId: 1 });
       expect(after.result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { SYSTEM_CHROMIUM } from './test/e2e/support/system-chromium.js';
 
 // Browser mode end to end: a real `marquee serve` (started in test/e2e/support/global-setup.ts on a
 // free port with a temp data dir) and the system Chromium; Playwright never downloads a browser here.
@@ -18,10 +19,7 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    launchOptions: SYSTEM_CHROMIUM,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

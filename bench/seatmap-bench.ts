@@ -26,13 +26,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { SYSTEM_CHROMIUM } from '../test/e2e/support/system-chromium.js';
 import { seatsFromColumns, type SeatColumns } from '../shared/seat-columns.js';
 import { buildServer } from '../electron/core/http/server.js';
 import { seedSeatingDemo, DEMO_SEATED_EVENTS } from '../electron/core/seed/seating-demo.js';
 import { openDataDir } from '../electron/core/boot.js';
 
 const TOKEN = 'seatmap-bench-token-0123456789';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Any single wait in the page; a seat that does not change colour by then counts as a failure. */
 const WAIT_MS = 5000;
 /** The whole bench; past it the browser is closed, which ends any wait still pending. */
@@ -270,7 +270,7 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
     const seats = seatsFromColumns(seatMap!.seats);
     log(`seat map ${seatMapBytes} bytes, fetch p50 ${pct(fetchMs, 50).toFixed(1)} ms`);
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+    browser = await chromium.launch({ ...SYSTEM_CHROMIUM, headless: true, timeout: 30_000 });
     browser.on('disconnected', () => {
       if (!closing) errors.push('Chromium disconnected');
     });

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import SQLite from 'better-sqlite3';
 import * as reports from '../electron/core/analytics/reports.js';
 import { ensureRollups } from '../electron/core/analytics/rollups.js';
-import { openStore } from '../electron/core/store/database.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
 import { mulberry32 } from '../shared/prng.js';
 
 export interface BenchReportsOptions {

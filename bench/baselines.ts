@@ -1,11 +1,11 @@
 import SQLite from 'better-sqlite3';
 import { AppError } from '../shared/errors.js';
 import { nowIso } from '../shared/time.js';
-import { openStore } from '../electron/core/store/database.js';
-import * as ordersRepo from '../electron/core/store/repos/orders-repo.js';
-import type { NewOrder } from '../electron/core/store/repos/orders-repo.js';
-import * as ticketsRepo from '../electron/core/store/repos/tickets-repo.js';
-import { newOrderCode } from '../electron/core/services/order-code.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
+import * as ordersRepo from '../electron/core/store/common/orders-repo.js';
+import type { NewOrder } from '../electron/core/store/common/orders-repo.js';
+import * as ticketsRepo from '../electron/core/store/common/tickets-repo.js';
+import { newOrderCode } from '../electron/core/store/contract/order-code.js';
 
 export interface LoopResult {
   label: string;

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { openStore } from '../electron/core/store/database.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
 
 /** Ids of what the dataset holds, so each phase can take its own tickets. */
 export interface Dataset {

@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { importListings } from '../electron/core/import/csv-import.js';
-import { openStore } from '../electron/core/store/database.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
 import { seedDemoData } from '../electron/core/seed/demo-data.js';
 import { parseMoneyToCents } from '../shared/money.js';
 

@@ -1,9 +1,9 @@
 import SQLite from 'better-sqlite3';
-import { completeAuditRow, type AuditTemplate } from '../electron/core/auth/audit-row.js';
+import { completeAuditRow, type AuditTemplate } from '../electron/core/store/contract/audit-row.js';
 import { insertWithFreshCode } from '../electron/core/services/sell.js';
-import { configure } from '../electron/core/store/database.js';
-import { insertAuditSync } from '../electron/core/store/repos/audit-repo.js';
-import { sellStatements } from '../electron/core/store/sell-fast-path.js';
+import { configure } from '../electron/core/store/sqlite/database.js';
+import { insertAuditSync } from '../electron/core/store/common/audit-repo.js';
+import { sellStatements } from '../electron/core/store/sqlite/sell-fast-path.js';
 import { walkInCardSale } from './baselines.js';
 
 export interface SaleAnatomy {

@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import type { OperationName } from '../shared/operations/index.js';
 import type { OpContext } from '../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
-import { openStore } from '../electron/core/store/database.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
 import { percentile } from './baselines.js';
 import type { Dataset } from './dataset.js';
 

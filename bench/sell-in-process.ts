@@ -1,5 +1,5 @@
-import { attachWriterLane } from '../electron/core/services/group-lane.js';
-import { openStore } from '../electron/core/store/database.js';
+import { attachWriterLane } from '../electron/core/store/sqlite/lane.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
 import type { OpContext } from '../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
 import { closedLoop, percentile } from './baselines.js';

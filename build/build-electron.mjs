@@ -51,7 +51,7 @@ export async function buildElectron({ outdir = join(root, 'dist-electron'), quie
     }),
     build({
       ...common,
-      entryPoints: ['electron/core/services/group-worker.ts'],
+      entryPoints: ['electron/core/store/sqlite/group-worker.ts'],
       outfile: join(outdir, 'group-worker.cjs'),
       ...node,
     }),

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../electron/core/http/server.js';
 import type { OpContext } from '../electron/core/services/context.js';
-import { openStore, type Store } from '../electron/core/store/database.js';
+import { openStore, type Store } from '../electron/core/store/sqlite/database.js';
 import { seedDemoData } from '../electron/core/seed/demo-data.js';
 
 export const SHARED_DATA = new URL('../../shared/data/', import.meta.url);

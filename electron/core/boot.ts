@@ -6,8 +6,8 @@ import { seedDemoUsers, type DemoUser } from './seed/demo-users.js';
 import { seedDemoData, isEmpty, type SeedSummary } from './seed/demo-data.js';
 import { databaseFile } from './app-paths.js';
 import { recoverInterruptedImports } from './import/csv-import.js';
-import { attachWriterLane } from './services/group-lane.js';
-import { openStore, type Store } from './store/database.js';
+import { attachWriterLane } from './store/sqlite/lane.js';
+import { openStore, type Store } from './store/sqlite/database.js';
 
 /**
  * Opens (and migrates) the data dir's store; a fresh one gets demo data unless `empty`. The first run
@@ -25,7 +25,7 @@ export async function openDataDir(
   const seeded = !opts.empty && (await isEmpty(store)) ? await seedDemoData(store) : null;
   const demoUsers = seeded ? await seedDemoUsers(store) : [];
   const firstRunAdmin = await ensureAdmin(store, opts.token);
-  // A long-running box office sells on the writer lane (services/group-lane.ts); one-shot CLI commands need no thread.
+  // A long-running box office sells on the writer lane (store/sqlite/lane.ts); one-shot CLI commands need no thread.
   if (opts.writerLane) await attachWriterLane(store, (err) => process.stderr.write(`marquee: the writer lane stopped (${err.message}); selling continues on the main thread\n`));
   return { store, seeded, firstRunAdmin, demoUsers };
 }

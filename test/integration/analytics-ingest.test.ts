@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../shared/operations/index.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import { findPartnerOrderByEventId } from '../../electron/core/store/repos/partner-orders-repo.js';
-import type { Store } from '../../electron/core/store/database.js';
+import { findPartnerOrderByEventId } from '../../electron/core/store/sqlite/partner-orders-repo.js';
+import type { Store } from '../../electron/core/store/sqlite/database.js';
 import { SHARED_DATA, kioskCtx, memoryStore, startServer, type TestServer } from '../helpers.js';
 
 const sample = () => JSON.parse(readFileSync(new URL('test_events.json', SHARED_DATA), 'utf8')) as ({ event_id: string } & Record<string, unknown>)[];

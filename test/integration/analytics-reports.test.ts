@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { operations, type OperationName } from '../../shared/operations/index.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/database.js';
+import type { Store } from '../../electron/core/store/sqlite/database.js';
 import { SHARED_DATA, kioskCtx, memoryStore, startServer } from '../helpers.js';
 
 const sample = () => JSON.parse(readFileSync(new URL('test_events.json', SHARED_DATA), 'utf8')) as Record<string, unknown>[];
@@ -355,7 +355,7 @@ describe('rollups (whole UTC days) agree with the orders themselves', () => {
   });
 
   it('folding in many small batches gives the same rollups as one', async () => {
-    const { foldRollups } = await import('../../electron/core/store/repos/reports-repo.js');
+    const { foldRollups } = await import('../../electron/core/store/sqlite/reports-repo.js');
     const snapshot = () => [
       store.readerRaw.prepare(`SELECT * FROM report_daily ORDER BY dim, day, source, channel, currency, key, key2`).all(),
       store.readerRaw.prepare(`SELECT * FROM report_hourly ORDER BY hour, source, channel, currency`).all(),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { importListings } from '../../electron/core/import/csv-import.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/database.js';
+import type { Store } from '../../electron/core/store/sqlite/database.js';
 import { SHARED_DATA, kioskCtx, memoryStore, startServer, type TestServer } from '../helpers.js';
 
 const SAMPLE = readFileSync(new URL('sampleTickets.csv', SHARED_DATA), 'utf8');

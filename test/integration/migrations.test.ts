@@ -1,7 +1,7 @@
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrationProvider, migrations } from '../../electron/core/store/migrations/index.js';
+import { migrationProvider, migrations } from '../../electron/core/store/sqlite/migrations/index.js';
 
 async function freshDb() {
   const raw = new SQLite(':memory:');

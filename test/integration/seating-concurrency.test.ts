@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../electron/core/store/database.js';
+import { openStore } from '../../electron/core/store/sqlite/database.js';
 import { startServer, type TestServer } from '../helpers.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
 

@@ -5,8 +5,8 @@ import { seatsFromColumns } from '../../shared/seat-columns.js';
 import { holdClock } from '../../electron/core/live/hold-clock.js';
 import type { OpContext } from '../../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/database.js';
-import { sweepExpiredHolds } from '../../electron/core/store/repos/seating-repo.js';
+import type { Store } from '../../electron/core/store/sqlite/database.js';
+import { sweepExpiredHolds } from '../../electron/core/store/sqlite/seating-repo.js';
 import { memoryStore } from '../helpers.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
 

@@ -1,6 +1,6 @@
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import type { OpContext } from '../../electron/core/services/context.js';
-import type { Store } from '../../electron/core/store/database.js';
+import type { Store } from '../../electron/core/store/sqlite/database.js';
 import { seatsFromColumns } from '../../shared/seat-columns.js';
 import { kioskCtx } from '../helpers.js';
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import { attachWriterLane } from '../../electron/core/services/group-lane.js';
-import { openStore, type Store } from '../../electron/core/store/database.js';
-import type { CommitInfo } from '../../electron/core/store/group-commit.js';
-import type { WriterLane } from '../../electron/core/store/writer-lane.js';
+import { attachWriterLane } from '../../electron/core/store/sqlite/lane.js';
+import { openStore, type Store } from '../../electron/core/store/sqlite/database.js';
+import type { CommitInfo } from '../../electron/core/store/sqlite/group-commit.js';
+import type { WriterLane } from '../../electron/core/store/sqlite/writer-lane.js';
 import { buildServer } from '../../electron/core/http/server.js';
 import { kioskCtx, TEST_TOKEN } from '../helpers.js';
 

@@ -16,7 +16,7 @@ import { ipcChannel, operations, type OperationName } from '../../shared/operati
 import { freePort } from '../free-port.js';
 
 // Should anything on this thread open a store, it fails loudly: the worker has its own module graph.
-vi.mock('../../electron/core/store/database.js', () => ({
+vi.mock('../../electron/core/store/sqlite/database.js', () => ({
   openStore: () => {
     throw new Error('the store was opened on the main thread');
   },

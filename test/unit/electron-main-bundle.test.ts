@@ -164,7 +164,7 @@ beforeAll(async () => {
   let worker: string;
   let writerLane: string;
   ({ main: mainFile, worker, writerLane } = await buildElectron({ outdir: join(base, 'dist-electron'), quiet: true }));
-  // So is the writer lane's, which the core host starts (services/group-lane.ts).
+  // So is the writer lane's, which the core host starts (store/sqlite/lane.ts).
   expect(writerLane).toBe(join(base, 'dist-electron', 'group-worker.cjs'));
   expect(existsSync(writerLane)).toBe(true);
   // The core host's worker is bundled beside main.cjs, where startWorker looks for it.

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { importListings, type CsvSource } from '../../electron/core/import/csv-import.js';
-import type { Store } from '../../electron/core/store/database.js';
+import type { Store } from '../../electron/core/store/sqlite/database.js';
 import { memoryStore } from '../helpers.js';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url);

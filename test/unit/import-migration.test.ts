@@ -1,9 +1,9 @@
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrationProvider } from '../../electron/core/store/migrations/index.js';
-import * as importPipeline from '../../electron/core/store/migrations/2026-11-21T0600-import-pipeline.js';
-import * as initial from '../../electron/core/store/migrations/2026-11-21T0500-initial-schema.js';
+import { migrationProvider } from '../../electron/core/store/sqlite/migrations/index.js';
+import * as importPipeline from '../../electron/core/store/sqlite/migrations/2026-11-21T0600-import-pipeline.js';
+import * as initial from '../../electron/core/store/sqlite/migrations/2026-11-21T0500-initial-schema.js';
 
 describe('migration 2026-11-21T0600-import-pipeline', () => {
   it('is registered, adds the staging and rejected-row tables and the progress columns, and goes down cleanly', async () => {

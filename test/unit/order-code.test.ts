@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newOrderCode } from '../../electron/core/services/order-code.js';
+import { newOrderCode } from '../../electron/core/store/contract/order-code.js';
 
 const FORMAT = /^MQ-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 

@@ -1,7 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cachingDatabase } from '../../electron/core/store/statement-cache.js';
+import { cachingDatabase } from '../../electron/core/store/sqlite/statement-cache.js';
 
 const open: SQLite.Database[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
-import type { Store } from '../store/database.js';
-import { insertOrder, upsertCustomer } from '../store/repos/orders-repo.js';
-import { ensureReferralSource } from '../store/repos/referrals-repo.js';
-import { markSoldIfAvailable } from '../store/repos/tickets-repo.js';
+import type { Store } from '../store/sqlite/database.js';
+import { insertOrder, upsertCustomer } from '../store/common/orders-repo.js';
+import { ensureReferralSource } from '../store/common/referrals-repo.js';
+import { markSoldIfAvailable } from '../store/common/tickets-repo.js';
 import { ingestEvents } from './ingest.js';
 import { mulberry32 } from '../../../shared/prng.js';
 

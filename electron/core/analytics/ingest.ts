@@ -1,8 +1,8 @@
 import { AppError } from '../../../shared/errors.js';
 import type { IngestReport, IngestResult } from '../../../shared/schemas/analytics.js';
 import { nowIso } from '../../../shared/time.js';
-import type { Store } from '../store/database.js';
-import { insertPartnerOrder } from '../store/repos/partner-orders-repo.js';
+import type { Store } from '../store/sqlite/database.js';
+import { insertPartnerOrder } from '../store/sqlite/partner-orders-repo.js';
 import { normaliseEvent, type Normalised } from './normalise.js';
 
 /** Events per write transaction in bulk mode: big enough to amortise fsync, small enough to keep memory flat. */

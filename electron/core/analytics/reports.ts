@@ -1,7 +1,7 @@
 import { formatCents } from '../../../shared/money.js';
 import type { OpOutput, OpParsedInput } from '../../../shared/operations/index.js';
 import type SQLite from 'better-sqlite3';
-import * as repo from '../store/repos/reports-repo.js';
+import * as repo from '../store/sqlite/reports-repo.js';
 import { dayIndexOfBucket, resolveRange, weekOf, type ResolvedRange } from './time-range.js';
 
 /** Channels of box-office orders; any other channel name is a partner channel. */

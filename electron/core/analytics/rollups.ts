@@ -1,5 +1,5 @@
-import type { Store } from '../store/database.js';
-import { foldRollups, rollupBehind, rollupState } from '../store/repos/reports-repo.js';
+import type { Store } from '../store/sqlite/database.js';
+import { foldRollups, rollupBehind, rollupState } from '../store/sqlite/reports-repo.js';
 
 /**
  * Brings the report rollups up to date before a report reads them. Usually a no-op (one indexed

@@ -1,12 +1,12 @@
 import type SQLite from 'better-sqlite3';
 import type { OperationName } from '../../../shared/operations/index.js';
 import { nowIso } from '../../../shared/time.js';
-import type { DB, Store, TaskRunner } from '../store/database.js';
-import { insertAudit, insertAuditSync, type AuditInsert } from '../store/repos/audit-repo.js';
+import type { DB, Store, TaskRunner } from '../store/sqlite/database.js';
+import { insertAudit, insertAuditSync, type AuditInsert } from '../store/common/audit-repo.js';
 import type { Actor, AuditNote } from '../services/context.js';
-import { json, subjectOf, type AuditTemplate } from './audit-row.js';
+import { json, subjectOf, type AuditTemplate } from '../store/contract/audit-row.js';
 
-export { redact } from './audit-row.js';
+export { redact } from '../store/contract/audit-row.js';
 
 export interface AuditRecorder {
   /** The store handlers see: its first write of the call also writes the audit entry, in the same transaction. */

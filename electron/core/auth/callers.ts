@@ -5,10 +5,10 @@ import { nowIso } from '../../../shared/time.js';
 import type { Caller } from '../services/dispatch.js';
 import type { Actor, SessionPort } from '../services/context.js';
 import type SQLite from 'better-sqlite3';
-import { firstActiveAdminForAuth, tokenByHash, userForAuth, type UserAuthRow } from '../store/auth-statements.js';
-import type { Store } from '../store/database.js';
-import * as usersRepo from '../store/repos/users-repo.js';
-import { insertAudit } from '../store/repos/audit-repo.js';
+import { firstActiveAdminForAuth, tokenByHash, userForAuth, type UserAuthRow } from '../store/sqlite/auth-statements.js';
+import type { Store } from '../store/sqlite/database.js';
+import * as usersRepo from '../store/common/users-repo.js';
+import { insertAudit } from '../store/common/audit-repo.js';
 import { hashSecret, newPassword } from './passwords.js';
 import { LoginThrottle } from './throttle.js';
 

@@ -8,7 +8,7 @@ import { openDataDir } from '../boot.js';
 import { recoverInterruptedImports } from '../import/csv-import.js';
 import { feedOf } from '../live/change-feed.js';
 import type { OpContext } from '../services/context.js';
-import { openStore, type Store } from '../store/database.js';
+import { openStore, type Store } from '../store/sqlite/database.js';
 import { answerCall, resolveCaller } from './answer.js';
 import { createHttpControl, type DesktopHttpControl } from './http-control.js';
 import { errorInfo, type HostInit, type HostMessage, type HostRequest } from './protocol.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.js';
 import { feedOf } from '../live/change-feed.js';
 import type { Caller } from '../services/dispatch.js';
-import type { Store } from '../store/database.js';
+import type { Store } from '../store/sqlite/database.js';
 import { API_PREFIX } from './openapi.js';
 
 const KEEPALIVE_MS = 15_000;

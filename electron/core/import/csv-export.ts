@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { AppError } from '../../../shared/errors.js';
 import { formatCents } from '../../../shared/money.js';
 import { toUtcIso } from '../../../shared/time.js';
-import type { Store } from '../store/database.js';
+import type { Store } from '../store/sqlite/database.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors.js';
 import type { ImportMapping, ImportReport } from '../../../shared/schemas/import.js';
 import { nowIso } from '../../../shared/time.js';
-import type { Store } from '../store/database.js';
+import type { Store } from '../store/sqlite/database.js';
 import { readRows, type Delimiter, type RowReaderInfo } from './csv-rows.js';
 import { sha256Of, sha256OfFile, textPieces, totalBytesOf, type CsvSource, type SourceStats } from './csv-source.js';
-import * as repo from './import-repo.js';
+import * as repo from '../store/sqlite/import-repo.js';
 import { checkRow, headerScore, resolveColumns, suggestMapping, type ValidRow } from './listing-rules.js';
 
 export { matchHeader, IMPORT_FIELDS } from './listing-rules.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors.js';
 import { IMPORT_FIELDS, type ImportMapping } from '../../../shared/schemas/import.js';
-import type { Store } from '../store/database.js';
+import type { Store } from '../store/sqlite/database.js';
 import { readRows, type CsvRow, type Delimiter, type RowReaderInfo } from './csv-rows.js';
 import { textPieces, type SourceStats } from './csv-source.js';
-import * as repo from './import-repo.js';
+import * as repo from '../store/sqlite/import-repo.js';
 import { checkRow, headerScore, resolveColumns, suggestMapping } from './listing-rules.js';
 
 const LINEBREAK = { '\r\n': 'crlf', '\n': 'lf', '\r': 'cr' } as const;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Store } from '../store/database.js';
-import { eventsOfTickets, sweepExpiredHolds, ticketsOfEventIn } from '../store/repos/seating-repo.js';
+import type { Store } from '../store/sqlite/database.js';
+import { eventsOfTickets, sweepExpiredHolds, ticketsOfEventIn } from '../store/sqlite/seating-repo.js';
 import { holdNowIso } from './hold-clock.js';
 
 /** One committed change of seats/tickets of one event, as pushed to seat maps. */

@@ -3,11 +3,11 @@ import { localToOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js
 import { seedDemoOrders } from '../analytics/demo-orders.js';
 import { importListings } from '../import/csv-import.js';
 import { seedSeatingDemo } from './seating-demo.js';
-import type { Store } from '../store/database.js';
-import { insertEvent } from '../store/repos/events-repo.js';
-import { insertSeller } from '../store/repos/sellers-repo.js';
-import { insertListingWithTickets } from '../store/repos/tickets-repo.js';
-import { insertVenue } from '../store/repos/venues-repo.js';
+import type { Store } from '../store/sqlite/database.js';
+import { insertEvent } from '../store/common/events-repo.js';
+import { insertSeller } from '../store/common/sellers-repo.js';
+import { insertListingWithTickets } from '../store/common/tickets-repo.js';
+import { insertVenue } from '../store/common/venues-repo.js';
 import { mulberry32 } from '../../../shared/prng.js';
 
 

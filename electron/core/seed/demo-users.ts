@@ -1,7 +1,7 @@
 import { nowIso } from '../../../shared/time.js';
 import { hashSecret } from '../auth/passwords.js';
-import type { Store } from '../store/database.js';
-import * as usersRepo from '../store/repos/users-repo.js';
+import type { Store } from '../store/sqlite/database.js';
+import * as usersRepo from '../store/common/users-repo.js';
 
 export interface DemoUser {
   username: string;

@@ -1,8 +1,8 @@
 import { localToOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js';
 import { SeatingChartInput } from '../../../shared/schemas/seating.js';
 import { layoutChart } from '../services/chart-layout.js';
-import type { Store } from '../store/database.js';
-import { assignChart, insertChart } from '../store/repos/seating-repo.js';
+import type { Store } from '../store/sqlite/database.js';
+import { assignChart, insertChart } from '../store/sqlite/seating-repo.js';
 
 /** Demo seating charts: a cinema (150 seats), a theatre (1,500) and a stadium (21,000). */
 export function demoCharts() {

@@ -4,11 +4,11 @@ import type { OpOutput } from '../../../shared/operations/index.js';
 import { nowIso, toUtcIso } from '../../../shared/time.js';
 import { callerOf, isRole, loginThrottle, newApiToken, permissionList, sha256Hex, tokenPrefix } from '../auth/callers.js';
 import { hashSecret, verifySecret } from '../auth/passwords.js';
-import type { DB, Trx } from '../store/database.js';
-import { listAudit, saleAuditOf } from '../store/repos/audit-repo.js';
-import { endOrder, orderForChange } from '../store/repos/refunds-repo.js';
-import * as sellersRepo from '../store/repos/sellers-repo.js';
-import * as usersRepo from '../store/repos/users-repo.js';
+import type { DB, Trx } from '../store/sqlite/database.js';
+import { listAudit, saleAuditOf } from '../store/common/audit-repo.js';
+import { endOrder, orderForChange } from '../store/common/refunds-repo.js';
+import * as sellersRepo from '../store/common/sellers-repo.js';
+import * as usersRepo from '../store/common/users-repo.js';
 import type { Actor, OpContext } from './context.js';
 import type { Handlers } from './handlers.js';
 

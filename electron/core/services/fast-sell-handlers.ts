@@ -1,6 +1,6 @@
 import { publishSold } from '../live/change-feed.js';
 import { holdClock } from '../live/hold-clock.js';
-import { groupWrite } from './group-tasks.js';
+import { groupWrite } from '../store/sqlite/tasks.js';
 import type { Handler } from './handlers.js';
 
 export const fastSellHandlers: { sellAny: Handler<'sellAny'> } = {

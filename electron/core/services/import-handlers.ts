@@ -3,7 +3,7 @@ import type { importOps } from '../../../shared/operations/import-ops.js';
 import { nowIso } from '../../../shared/time.js';
 import { exportOrdersCsv, exportTicketsCsv, rejectedCsv } from '../import/csv-export.js';
 import { importListings } from '../import/csv-import.js';
-import * as repo from '../import/import-repo.js';
+import * as repo from '../store/sqlite/import-repo.js';
 import { previewImport } from '../import/preview.js';
 import type { Handler } from './handlers.js';
 

@@ -2,8 +2,8 @@ import { formatCents } from '../../../shared/money.js';
 import type { Event } from '../../../shared/schemas/event.js';
 import type { Ticket } from '../../../shared/schemas/ticket.js';
 import type { Venue } from '../../../shared/schemas/venue.js';
-import type { EventWithAvailabilityRow } from '../store/repos/events-repo.js';
-import type { TicketsTable, VenuesTable } from '../store/schema.js';
+import type { EventWithAvailabilityRow } from '../store/common/events-repo.js';
+import type { TicketsTable, VenuesTable } from '../store/contract/schema.js';
 import type { Selectable } from 'kysely';
 
 export function toVenue(v: Selectable<VenuesTable>): Venue {

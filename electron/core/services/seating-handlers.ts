@@ -4,12 +4,12 @@ import { seatsToColumns } from '../../../shared/seat-columns.js';
 import { nowIso } from '../../../shared/time.js';
 import { feedOf } from '../live/change-feed.js';
 import { holdClock } from '../live/hold-clock.js';
-import * as repo from '../store/repos/seating-repo.js';
-import type { HoldRow, ReservationRow } from '../store/repos/seating-repo.js';
+import * as repo from '../store/sqlite/seating-repo.js';
+import type { HoldRow, ReservationRow } from '../store/sqlite/seating-repo.js';
 import { bestTogether } from './best-seats.js';
 import { layoutChart } from './chart-layout.js';
 import type { OpContext } from './context.js';
-import { groupWrite } from './group-tasks.js';
+import { groupWrite } from '../store/sqlite/tasks.js';
 import type { Handler } from './handlers.js';
 
 type SeatingOp =

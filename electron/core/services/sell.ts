@@ -4,13 +4,13 @@ import { AppError } from '../../../shared/errors.js';
 import { formatCents } from '../../../shared/money.js';
 import type { OpOutput, OpParsedInput } from '../../../shared/operations/index.js';
 import { nowIso } from '../../../shared/time.js';
-import { sellStatements, type SellStatements } from '../store/sell-fast-path.js';
+import { sellStatements, type SellStatements } from '../store/sqlite/sell-fast-path.js';
 import { publishSold } from '../live/change-feed.js';
 import { holdClock } from '../live/hold-clock.js';
-import { sellHeldTickets } from '../store/repos/seating-repo.js';
+import { sellHeldTickets } from '../store/sqlite/seating-repo.js';
 import type { OpContext } from './context.js';
-import { groupWrite } from './group-tasks.js';
-import { newOrderCode } from './order-code.js';
+import { groupWrite } from '../store/sqlite/tasks.js';
+import { newOrderCode } from '../store/contract/order-code.js';
 
 export type SaleInput = OpParsedInput<'createOrder'>;
 export type SaleResult = OpOutput<'createOrder'>;

@@ -5,7 +5,7 @@ import { callerForUser } from '../../../electron/core/auth/callers.js';
 import { hashSecret } from '../../../electron/core/auth/passwords.js';
 import type { HttpControl, OpContext } from '../../../electron/core/services/context.js';
 import { FULL_ACCESS, invoke, type Caller } from '../../../electron/core/services/dispatch.js';
-import type { Store } from '../../../electron/core/store/database.js';
+import type { Store } from '../../../electron/core/store/sqlite/database.js';
 import { memoryStore } from '../../helpers.js';
 
 export const ROLE_PASSWORD = 'correct horse battery';

@@ -1,7 +1,7 @@
 import { workerData as parentData } from 'node:worker_threads';
-import type { Store } from '../store/database.js';
-import { WriterLane } from '../store/writer-lane.js';
-import { startWorker } from '../threads/start-worker.js';
+import type { Store } from './database.js';
+import { WriterLane } from './writer-lane.js';
+import { startWorker } from '../../threads/start-worker.js';
 import type { GroupWorkerData } from './group-worker.js';
 
 /**

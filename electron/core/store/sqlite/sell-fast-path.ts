@@ -1,7 +1,7 @@
-import type { NewOrder } from './repos/orders-repo.js';
+import type { NewOrder } from '../common/orders-repo.js';
 import type SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
-import type { CustomersTable } from './schema.js';
+import type { CustomersTable } from '../contract/schema.js';
 
 /**
  * Prepared statements for the sell path. Kysely builds and compiles every query and wraps the
@@ -13,7 +13,7 @@ import type { CustomersTable } from './schema.js';
 /** A customer's fields as stored (customers table), without its id and creation time. */
 export type CustomerFields = Omit<Selectable<CustomersTable>, 'id' | 'created_at'>;
 
-export type { NewOrder } from './repos/orders-repo.js';
+export type { NewOrder } from '../common/orders-repo.js';
 
 function prepare(db: SQLite.Database) {
   return {

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
-import type { DB, Trx } from '../database.js';
-import type { VenuesTable } from '../schema.js';
+import type { DB, Trx } from '../sqlite/database.js';
+import type { VenuesTable } from '../contract/schema.js';
 
 export async function insertVenue(trx: Trx, row: Insertable<VenuesTable>) {
   return trx.insertInto('venues').values(row).returningAll().executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import type { Expression, ExpressionBuilder, Insertable, SqlBool } from 'kysely';
-import type { DB, Trx } from '../database.js';
-import type { Database, ListingsTable } from '../schema.js';
+import type { DB, Trx } from '../sqlite/database.js';
+import type { Database, ListingsTable } from '../contract/schema.js';
 
 export interface ListingRowInput extends Omit<Insertable<ListingsTable>, 'seats_json'> {
   seats: string[] | null;

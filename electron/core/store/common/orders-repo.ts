@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { DB, Trx } from '../database.js';
-import type { CustomersTable } from '../schema.js';
+import type { DB, Trx } from '../sqlite/database.js';
+import type { CustomersTable } from '../contract/schema.js';
 import type { Insertable } from 'kysely';
 
 export async function upsertCustomer(trx: Trx, c: Omit<Insertable<CustomersTable>, 'created_at'>, now: string) {

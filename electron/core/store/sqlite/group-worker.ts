@@ -1,11 +1,11 @@
 // First: in the desktop app's development mode, better-sqlite3 must resolve to the copy built for Electron.
-import '../host/native-modules.js';
+import '../../host/native-modules.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { configure } from '../store/database.js';
-import { GroupCommitter, type GroupCommitOptions } from '../store/group-commit.js';
-import { toWire, type LaneReply, type LaneRequest } from '../store/writer-lane.js';
-import { runGroupTask } from './group-tasks.js';
+import { configure } from './database.js';
+import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
+import { toWire, type LaneReply, type LaneRequest } from './writer-lane.js';
+import { runGroupTask } from './tasks.js';
 
 /**
  * The writer lane's thread (see store/writer-lane.ts): one writer connection to the store's file,

@@ -2,7 +2,7 @@ import type SQLite from 'better-sqlite3';
 import { AppError, notFound } from '../../../../shared/errors.js';
 import type { SeatChange } from '../../live/change-feed.js';
 import type { ChartLayout } from '../../services/chart-layout.js';
-import type { Store } from '../database.js';
+import type { Store } from './database.js';
 
 /**
  * Seating SQL: charts, holds, reservations, order cancellation. Holds race (two terminals click the

@@ -1,8 +1,8 @@
 // SQL of the import pipeline. Raw better-sqlite3 on purpose: bulk paths need prepared statements
 // and INSERT … SELECT, which Kysely would only wrap. Everything here runs inside a caller's transaction.
 import type SQLite from 'better-sqlite3';
-import type { ImportBatch } from '../../../shared/schemas/import.js';
-import type { ValidRow } from './listing-rules.js';
+import type { ImportBatch } from '../../../../shared/schemas/import.js';
+import type { ValidRow } from '../../import/listing-rules.js';
 
 type Raw = SQLite.Database;
 

@@ -5,7 +5,7 @@ import { Kysely, Migrator, SqliteDialect, sql, type Transaction } from 'kysely';
 import { GroupCommitter, type CommitInfo, type GroupCommitOptions, type GroupItem } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import { cachingDatabase } from './statement-cache.js';
-import type { Database } from './schema.js';
+import type { Database } from '../contract/schema.js';
 
 export type DB = Kysely<Database>;
 /** Runs a named group task (services/group-tasks.ts) on a connection, inside its group's transaction. */

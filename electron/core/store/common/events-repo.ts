@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
-import type { Trx } from '../database.js';
-import type { EventsTable } from '../schema.js';
+import type { Trx } from '../sqlite/database.js';
+import type { EventsTable } from '../contract/schema.js';
 
 export interface EventFilter {
   ids?: number[];

@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Insertable } from 'kysely';
-import type { DB, Trx } from '../database.js';
-import type { AuditLogTable } from '../schema.js';
+import type { DB, Trx } from '../sqlite/database.js';
+import type { AuditLogTable } from '../contract/schema.js';
 
 export type AuditInsert = Insertable<AuditLogTable>;
 

@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
-import type { DB, Trx } from '../database.js';
-import type { ApiTokensTable, UsersTable } from '../schema.js';
+import type { DB, Trx } from '../sqlite/database.js';
+import type { ApiTokensTable, UsersTable } from '../contract/schema.js';
 
 export type UserRow = Awaited<ReturnType<typeof findUserById>> & object;
 

@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { CustomerFields } from '../sell-fast-path.js';
+import type { CustomerFields } from './sell-fast-path.js';
 
 // Synchronous better-sqlite3 statements: ingestion runs thousands of events per transaction
 // (inside store.writeSync, so BEGIN IMMEDIATE and the write chain still apply).

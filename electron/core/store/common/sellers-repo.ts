@@ -1,4 +1,4 @@
-import type { DB, Trx } from '../database.js';
+import type { DB, Trx } from '../sqlite/database.js';
 
 export async function listSellers(db: DB) {
   return db.selectFrom('sellers').select(['id', 'name', 'email']).orderBy('id').execute();

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode } from '../../../shared/errors.js';
+import { AppError, type ErrorCode } from '../../../../shared/errors.js';
 import type { TaskLane } from './database.js';
 import type { CommitInfo, GroupStats } from './group-commit.js';
 

@@ -1,12 +1,12 @@
 import type SQLite from 'better-sqlite3';
-import { AppError, notFound } from '../../../shared/errors.js';
-import { completeAuditRow, type AuditTemplate } from '../auth/audit-row.js';
-import type { Store } from '../store/database.js';
-import { insertAuditSync } from '../store/repos/audit-repo.js';
-import * as seating from '../store/repos/seating-repo.js';
-import { sellStatements } from '../store/sell-fast-path.js';
-import type { OpContext } from './context.js';
-import { sellInTransaction, type SaleInput } from './sell.js';
+import { AppError, notFound } from '../../../../shared/errors.js';
+import { completeAuditRow, type AuditTemplate } from '../contract/audit-row.js';
+import type { Store } from './database.js';
+import { insertAuditSync } from '../common/audit-repo.js';
+import * as seating from './seating-repo.js';
+import { sellStatements } from './sell-fast-path.js';
+import type { OpContext } from '../../services/context.js';
+import { sellInTransaction, type SaleInput } from '../../services/sell.js';
 
 /**
  * The hot writes (sells, holds, reservations) as named tasks with plain-data arguments, so that the

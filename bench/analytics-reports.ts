@@ -195,7 +195,7 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   const { file, buildSeconds } = await ensureReportsDataset({ orders, partnerShare, file: opts.file, rebuild: opts.rebuild, log });
   // Through the real store (migrations are up to date, reader connection as the app uses it).
   const store = await openStore({ file });
-  const db = store.readerRaw;
+  const db = store.sql();
   if (opts.refold) {
     await store.writeSync((w) => w.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; DELETE FROM report_customer_totals; DELETE FROM report_dirty_days; UPDATE report_watermarks SET last_id = 0;`));
   }
@@ -203,13 +203,13 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   await ensureRollups(store);
   const rollupCatchUpSeconds = (performance.now() - caughtUp) / 1000;
   log(`analytics bench: rollups caught up in ${rollupCatchUpSeconds.toFixed(1)} s`);
-  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const count = async (sql: string) => Number(Object.values((await db.get<Record<string, unknown>>(sql))!)[0]);
   const result: BenchReportsResult = {
     file,
     orders,
-    boxOfficeOrders: count('SELECT count(*) FROM orders'),
-    partnerOrders: count('SELECT count(*) FROM partner_orders'),
-    orderItems: count('SELECT count(*) FROM order_items'),
+    boxOfficeOrders: await count('SELECT count(*) FROM orders'),
+    partnerOrders: await count('SELECT count(*) FROM partner_orders'),
+    orderItems: await count('SELECT count(*) FROM order_items'),
     buildSeconds,
     rollupCatchUpSeconds,
     timings: [],
@@ -221,7 +221,7 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
     '30 days': { from: `${YEAR}-06-01`, to: `${YEAR}-06-30` },
   } as const;
   const base = { tz: 'America/Chicago', source: 'all', currency: 'USD' } as const;
-  const cases: [string, (range: { from: string; to: string }) => { items: unknown[] }][] = [
+  const cases: [string, (range: { from: string; to: string }) => Promise<{ items: unknown[] }>][] = [
     ['revenue by day', (rg) => reports.revenueReport(db, { ...base, ...rg, granularity: 'day' })],
     ['revenue by month', (rg) => reports.revenueReport(db, { ...base, ...rg, granularity: 'month' })],
     ['top 10 customers', (rg) => reports.topCustomersReport(db, { ...base, ...rg, limit: 10 })],
@@ -235,12 +235,12 @@ export async function benchReports(opts: BenchReportsOptions = {}): Promise<Benc
   for (const [rangeName, rg] of Object.entries(ranges) as [ReportTiming['range'], { from: string; to: string }][]) {
     for (const [name, fn] of cases) {
       await ensureRollups(store);
-      const rows = fn(rg).items.length; // warm-up: statement prepared, pages cached
+      const rows = (await fn(rg)).items.length; // warm-up: statement prepared, pages cached
       const ms: number[] = [];
       for (let i = 0; i < runs; i++) {
         const t = performance.now();
         await ensureRollups(store); // what the handler does first: a no-op check when nothing is new
-        fn(rg);
+        await fn(rg);
         ms.push(performance.now() - t);
       }
       const timing = { report: name, range: rangeName, rows, medianMs: Math.round(median(ms) * 10) / 10, maxMs: Math.round(Math.max(...ms) * 10) / 10 };

@@ -1,8 +1,8 @@
 import SQLite from 'better-sqlite3';
 import { completeAuditRow, type AuditTemplate } from '../electron/core/store/contract/audit-row.js';
-import { insertWithFreshCode } from '../electron/core/services/sell.js';
+import { insertWithFreshCode } from '../electron/core/store/sqlite/sell.js';
 import { configure } from '../electron/core/store/sqlite/database.js';
-import { insertAuditSync } from '../electron/core/store/common/audit-repo.js';
+import { insertAuditSync } from '../electron/core/store/sqlite/audit-insert.js';
 import { sellStatements } from '../electron/core/store/sqlite/sell-fast-path.js';
 import { walkInCardSale } from './baselines.js';
 

@@ -233,7 +233,7 @@ export async function benchSeatMap(opts: { loads?: number; clicks?: number; log?
     ({ store } = await openDataDir(dir, { empty: true, token: TOKEN }));
     const s = store;
     ({ app } = buildServer({ ctx: { store: s, version: 'bench' }, token: TOKEN, rendererDir }));
-    await s.writeSync((db) => db.prepare("INSERT INTO sellers (id, name, created_at) VALUES (1, 'Box office', ?)").run(new Date().toISOString()));
+    await s.write((trx) => trx.insertInto('sellers').values({ id: 1, name: 'Box office', email: null, created_at: new Date().toISOString() }).execute());
     const t0 = performance.now();
     await seedSeatingDemo(s, new Date());
     const seedMs = round(performance.now() - t0);

@@ -9,7 +9,7 @@ import Fastify from 'fastify';
 import { buildServer } from '../electron/core/http/server.js';
 import { ensureAdmin } from '../electron/core/auth/callers.js';
 import { attachWriterLane } from '../electron/core/store/sqlite/lane.js';
-import { openStore, type Store } from '../electron/core/store/sqlite/database.js';
+import { openStore, type SqliteStore as Store } from '../electron/core/store/sqlite/database.js';
 import type { WriterLane } from '../electron/core/store/sqlite/writer-lane.js';
 import { BENCH_TOKEN } from './config.js';
 import { freePort } from '../test/free-port.js';

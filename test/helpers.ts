@@ -2,14 +2,15 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../electron/core/http/server.js';
 import type { OpContext } from '../electron/core/services/context.js';
-import { openStore, type Store } from '../electron/core/store/sqlite/database.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
+import type { Store } from '../electron/core/store/contract/store.js';
 import { seedDemoData } from '../electron/core/seed/demo-data.js';
 
 export const SHARED_DATA = new URL('../../shared/data/', import.meta.url);
 export const TEST_TOKEN = 'test-token-0123456789';
 
 /** A fresh in-memory store, optionally with the demo data. */
-export async function memoryStore(opts: { seed?: boolean } = {}): Promise<Store> {
+export async function memoryStore(opts: { seed?: boolean } = {}) {
   const store = await openStore({ file: ':memory:' });
   if (opts.seed) await seedDemoData(store, new Date('2026-11-21T12:00:00Z'));
   return store;

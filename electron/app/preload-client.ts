@@ -69,7 +69,7 @@ export function bridgeSafe(client: MarqueeClient): MarqueeClient {
   return Object.freeze(out) as unknown as MarqueeClient;
 }
 
-/** A committed seat change pushed from main (shape of electron/core/live/change-feed.ts SeatChange). */
+/** A committed seat change pushed from main (shape of electron/core/store/contract/shapes.ts SeatChange). */
 export interface SeatChangeEvent {
   eventId: number;
   ticketIds: number[];

@@ -9,7 +9,7 @@ import { buildServer } from '../core/http/server.js';
 import { firstActiveAdmin } from '../core/store/common/users-repo.js';
 import { IMPORT_FIELDS, importListings } from '../core/import/csv-import.js';
 import { insertAudit } from '../core/store/common/audit-repo.js';
-import type { Store } from '../core/store/sqlite/database.js';
+import type { Store } from '../core/store/contract/store.js';
 import { seedDemoData, isEmpty } from '../core/seed/demo-data.js';
 import { seedDemoUsers } from '../core/seed/demo-users.js';
 import { VERSION } from '../core/version.js';

@@ -7,7 +7,7 @@ import { seedDemoData, isEmpty, type SeedSummary } from './seed/demo-data.js';
 import { databaseFile } from './app-paths.js';
 import { recoverInterruptedImports } from './import/csv-import.js';
 import { attachWriterLane } from './store/sqlite/lane.js';
-import { openStore, type Store } from './store/sqlite/database.js';
+import { openStore, type SqliteStore as Store } from './store/sqlite/database.js';
 
 /**
  * Opens (and migrates) the data dir's store; a fresh one gets demo data unless `empty`. The first run

@@ -3,14 +3,18 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../shared/operations/index.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import { findPartnerOrderByEventId } from '../../electron/core/store/sqlite/partner-orders-repo.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import { findPartnerOrderByEventId } from '../../electron/core/store/common/partner-orders-repo.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
+import { value } from '../support/db.js';
 import { SHARED_DATA, kioskCtx, memoryStore, startServer, type TestServer } from '../helpers.js';
 
 const sample = () => JSON.parse(readFileSync(new URL('test_events.json', SHARED_DATA), 'utf8')) as ({ event_id: string } & Record<string, unknown>)[];
-const count = (store: Store, table: string) => store.readerRaw.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-const counts = (store: Store) =>
-  Object.fromEntries(['partner_orders', 'partner_order_items', 'partner_order_addresses', 'partner_order_events', 'customers'].map((t) => [t, count(store, t)]));
+const count = (store: Store, table: string) => value(store, `SELECT count(*) AS n FROM ${table}`);
+const counts = async (store: Store) => {
+  const out: Record<string, number> = {};
+  for (const t of ['partner_orders', 'partner_order_items', 'partner_order_addresses', 'partner_order_events', 'customers']) out[t] = await count(store, t);
+  return out;
+};
 
 /** A minimal valid event; override what the test is about. */
 const event = (id: string, over: Record<string, unknown> = {}) => ({
@@ -33,17 +37,17 @@ describe('ingesting the brief’s sample events (in process, the IPC path)', () 
 
   it('stores all ten with their customer, addresses, lines and raw event, money in cents', async () => {
     const events = sample();
-    const customersBefore = count(store, 'customers');
-    const ordersBefore = count(store, 'partner_orders');
+    const customersBefore = (await count(store, 'customers'));
+    const ordersBefore = (await count(store, 'partner_orders'));
     const report = await invoke(kioskCtx(store), FULL_ACCESS, 'ingestOrderEvents', { channel: 'shop', events });
     expect(operations.ingestOrderEvents.output.safeParse(report).success).toBe(true);
     expect(report).toMatchObject({ channel: 'shop', received: 10, created: 10, duplicates: 0, rejected: 0 });
     expect(report.results.map((r) => r.eventId)).toEqual(events.map((e) => e.event_id));
-    expect(count(store, 'partner_orders') - ordersBefore).toBe(10);
+    expect((await count(store, 'partner_orders')) - ordersBefore).toBe(10);
     // Jim.lovevery@ and jim.lovevery@ are one buyer; dan.lovevery@ appears three times: 7 distinct emails.
-    expect(count(store, 'customers') - customersBefore).toBe(7);
+    expect((await count(store, 'customers')) - customersBefore).toBe(7);
 
-    const stored = findPartnerOrderByEventId(store.readerRaw, 'fdfacfc2362-6359-49d9-a445-27314e2ff7e6')!;
+    const stored = (await findPartnerOrderByEventId(store.sql(), 'fdfacfc2362-6359-49d9-a445-27314e2ff7e6'))!;
     expect(stored.order).toMatchObject({
       channel: 'shop',
       total_cents: 4500,
@@ -65,12 +69,12 @@ describe('ingesting the brief’s sample events (in process, the IPC path)', () 
       ['shipping', 'Maryland', null],
     ]);
     expect(JSON.parse(stored.raw)).toEqual(events[5]);
-    const customer = store.readerRaw.prepare(`SELECT name, email, region, city FROM customers WHERE id = ?`).get(stored.order.customer_id);
+    const customer = (await store.sql().all(`SELECT name, email, region, city FROM customers WHERE id = ?`, [stored.order.customer_id]))[0];
     expect(customer).toEqual({ name: 'Timmy dyer', email: 'timmy.lovevery@gmail.com', region: 'Idaho', city: 'Boise' });
   });
 
   it('a replay changes nothing and says so, even when the content differs', async () => {
-    const before = counts(store);
+    const before = (await counts(store));
     const replay = await invoke(kioskCtx(store), FULL_ACCESS, 'ingestOrderEvents', { channel: 'shop', events: sample() });
     expect(replay).toMatchObject({ received: 10, created: 0, duplicates: 10, rejected: 0 });
     expect(replay.results.every((r) => r.status === 'duplicate' && r.message === 'already ingested; nothing changed')).toBe(true);
@@ -78,8 +82,8 @@ describe('ingesting the brief’s sample events (in process, the IPC path)', () 
     const changed = { ...first, order_value: 999.99 };
     const again = await invoke(kioskCtx(store), FULL_ACCESS, 'ingestOrderEvents', { events: [changed] });
     expect(again.results[0]).toMatchObject({ status: 'duplicate', message: expect.stringContaining('different content') });
-    expect(counts(store)).toEqual(before);
-    expect(findPartnerOrderByEventId(store.readerRaw, first.event_id)!.order.total_cents).toBe(500);
+    expect((await counts(store))).toEqual(before);
+    expect((await findPartnerOrderByEventId(store.sql(), first.event_id))!.order.total_cents).toBe(500);
   });
 });
 
@@ -110,7 +114,7 @@ describe('validation: invalid events are rejected with reasons and store nothing
     ['an address of the wrong type', { billing_address: 'Maryland' }, 'billing_address'],
     ['an event-linked line without its price', { line_items: [{ id: 'a', quantity: 1, marquee_event_id: 107 }] }, 'line_items.0.price'],
   ])('%s', async (_what, over, path) => {
-    const before = counts(store);
+    const before = (await counts(store));
     const err = await ingest([event('bad-1', over)]).then(
       () => null,
       (e: unknown) => e as { code: string; details: { rejected: number; results: { status: string; errors: { path: string }[] }[] } },
@@ -119,7 +123,7 @@ describe('validation: invalid events are rejected with reasons and store nothing
     expect(err!.details.rejected).toBe(1);
     expect(err!.details.results[0]!.status).toBe('rejected');
     expect(err!.details.results[0]!.errors.map((e) => e.path)).toContain(path);
-    expect(counts(store)).toEqual(before);
+    expect((await counts(store))).toEqual(before);
   });
 
   it('accepts what real producers send: digit-string quantities, decimal-string money, numbers like 19.99', async () => {
@@ -127,7 +131,7 @@ describe('validation: invalid events are rejected with reasons and store nothing
       event('ok-1', { order_value: 19.99, total_tax: '1.60', total_discounts: 0.1, line_items: [{ id: 7, quantity: '2' }, { id: 'x', quantity: 3 }] }),
     ]);
     expect(r.created).toBe(1);
-    const o = findPartnerOrderByEventId(store.readerRaw, 'ok-1')!;
+    const o = (await findPartnerOrderByEventId(store.sql(), 'ok-1'))!;
     expect(o.order).toMatchObject({ total_cents: 1999, tax_cents: 160, discount_cents: 10, item_count: 5 });
     expect(o.items.map((i) => [i.product_id, i.quantity])).toEqual([
       ['7', 2],
@@ -136,27 +140,27 @@ describe('validation: invalid events are rejected with reasons and store nothing
   });
 
   it('a mixed batch stores the valid events only and reports each rejection', async () => {
-    const before = counts(store);
+    const before = (await counts(store));
     const r = await ingest([event('mix-1'), 'not an object', event('mix-2', { order_value: 'ten' }), null, event('mix-3')]);
     expect(r).toMatchObject({ received: 5, created: 2, rejected: 3 });
     expect(r.results.map((x) => x.status)).toEqual(['created', 'rejected', 'rejected', 'rejected', 'created']);
     expect(r.results[2]).toMatchObject({ eventId: 'mix-2', errors: [expect.objectContaining({ path: 'order_value' })] });
-    expect(count(store, 'partner_orders') - before.partner_orders!).toBe(2);
-    expect(count(store, 'customers') - before.customers!).toBe(2);
+    expect((await count(store, 'partner_orders')) - before.partner_orders!).toBe(2);
+    expect((await count(store, 'customers')) - before.customers!).toBe(2);
   });
 
   it('an unknown Marquee event on a line rejects that order before its customer is stored', async () => {
-    const before = counts(store);
+    const before = (await counts(store));
     const err = await ingest([event('ev-1', { line_items: [{ id: 'a', quantity: 1, price: 10, marquee_event_id: 999999 }] })]).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { results: [{ errors: [{ path: 'line_items.0.marquee_event_id' }] }] } });
-    expect(counts(store)).toEqual(before);
+    expect((await counts(store))).toEqual(before);
   });
 
   it('the order time is the event’s created_at when it carries one, else when it was received', async () => {
     await ingest([event('t-1', { created_at: '2026-11-20T23:30:00-06:00' }), event('t-2')]);
-    const t1 = findPartnerOrderByEventId(store.readerRaw, 't-1')!.order;
+    const t1 = (await findPartnerOrderByEventId(store.sql(), 't-1'))!.order;
     expect(t1).toMatchObject({ occurred_at: '2026-11-21T05:30:00.000Z', time_source: 'event' });
-    const t2 = findPartnerOrderByEventId(store.readerRaw, 't-2')!.order;
+    const t2 = (await findPartnerOrderByEventId(store.sql(), 't-2'))!.order;
     expect(t2.time_source).toBe('received');
     expect(Math.abs(Date.parse(t2.occurred_at as string) - Date.now())).toBeLessThan(60_000);
   });
@@ -185,11 +189,11 @@ describe('POST /api/v1/order-events', () => {
     expect(await r.json()).toMatchObject({ channel: 'partner', created: 1, results: [{ index: 0, eventId: c!.event_id, status: 'created' }] });
     r = await post(JSON.stringify({ channel: 'box-shop', events: [a, event('h-1')] }));
     expect(await r.json()).toMatchObject({ channel: 'box-shop', created: 1, duplicates: 1 });
-    expect(s.store.readerRaw.prepare(`SELECT channel FROM partner_orders WHERE event_id = ?`).pluck().get(a!.event_id)).toBe('shop');
+    expect(await value(s.store, `SELECT channel FROM partner_orders WHERE event_id = ?`, [a!.event_id])).toBe('shop');
   });
 
   it('malformed JSON, wrong types and wrong content types are 4xx errors, never 500', async () => {
-    const before = count(s.store, 'partner_orders');
+    const before = (await count(s.store, 'partner_orders'));
     const cases: [string, string, number, string][] = [
       ['{"event_type": "order.created",', 'application/json', 400, 'BAD_REQUEST'],
       ['"hello"', 'application/json', 400, 'VALIDATION_FAILED'],
@@ -207,7 +211,7 @@ describe('POST /api/v1/order-events', () => {
     const r = await post(JSON.stringify([event('w-3', { line_items: [{ id: 'a', quantity: 'two' }] })]));
     const body = (await r.json()) as { error: { details: { results: { errors: { path: string; message: string }[] }[] } } };
     expect(body.error.details.results[0]!.errors[0]).toMatchObject({ path: 'line_items.0.quantity', message: expect.stringContaining('whole number') });
-    expect(count(s.store, 'partner_orders')).toBe(before);
+    expect((await count(s.store, 'partner_orders'))).toBe(before);
   });
 
   it('more than 1,000 events in a JSON body are refused: bulk goes through NDJSON', async () => {
@@ -230,7 +234,7 @@ describe('POST /api/v1/order-events', () => {
   });
 
   it('NDJSON: 100,000 events in one call are streamed and committed chunk by chunk while the body is still arriving', async () => {
-    const before = count(s.store, 'partner_orders');
+    const before = (await count(s.store, 'partner_orders'));
     const total = 100_000;
     let sawCommitMidStream = false;
     async function* body() {
@@ -243,8 +247,8 @@ describe('POST /api/v1/order-events', () => {
         if (i === total / 2) {
           // Halfway through the body the server must already have committed earlier chunks.
           const deadline = Date.now() + 20_000;
-          while (count(s.store, 'partner_orders') === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-          sawCommitMidStream = count(s.store, 'partner_orders') > before;
+          while ((await count(s.store, 'partner_orders')) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          sawCommitMidStream = (await count(s.store, 'partner_orders')) > before;
         }
       }
     }
@@ -257,8 +261,8 @@ describe('POST /api/v1/order-events', () => {
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ received: total, created: total, rejected: 0, results: [], resultsTruncated: false });
     expect(sawCommitMidStream).toBe(true);
-    expect(count(s.store, 'partner_orders') - before).toBe(total);
-    const sum = s.store.readerRaw.prepare(`SELECT sum(total_cents) FROM partner_orders WHERE event_id LIKE 'bulk-%'`).pluck().get();
+    expect((await count(s.store, 'partner_orders')) - before).toBe(total);
+    const sum = await value(s.store, `SELECT sum(total_cents) AS n FROM partner_orders WHERE event_id LIKE 'bulk-%'`);
     // sum over k of (k % 100) * 100 + 25 cents
     expect(sum).toBe((total / 100) * ((99 * 100) / 2) * 100 + total * 25);
   });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { operations, type OperationName } from '../../shared/operations/index.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
+import { column, exec, rows, value } from '../support/db.js';
 import { SHARED_DATA, kioskCtx, memoryStore, startServer } from '../helpers.js';
 
 const sample = () => JSON.parse(readFileSync(new URL('test_events.json', SHARED_DATA), 'utf8')) as Record<string, unknown>[];
@@ -23,9 +24,11 @@ afterEach(() => {
 });
 
 function availableTickets(store: Store, eventId: number, n: number) {
-  return store.readerRaw
-    .prepare(`SELECT id, price_cents AS price, seller_id AS seller FROM tickets WHERE event_id = ? AND status = 'available' ORDER BY id LIMIT ?`)
-    .all(eventId, n) as { id: number; price: number; seller: number }[];
+  return rows<{ id: number; price: number; seller: number }>(
+    store,
+    `SELECT id, price_cents AS price, seller_id AS seller FROM tickets WHERE event_id = ? AND status = 'available' ORDER BY id LIMIT ?`,
+    [eventId, n],
+  );
 }
 
 describe('reports over the brief’s ten partner events, checked by hand', () => {
@@ -130,8 +133,8 @@ describe('box-office and partner orders together', () => {
     at('2026-12-10T18:00:00Z');
     await run(store, 'ingestOrderEvents', { channel: 'shop', events: sample() });
     at('2026-12-10T20:00:00Z');
-    a = availableTickets(store, 107, 2);
-    b = availableTickets(store, 162, 1);
+    a = await availableTickets(store, 107, 2);
+    b = await availableTickets(store, 162, 1);
     A = a[0]!.price + a[1]!.price;
     B = b[0]!.price;
     await run(store, 'createOrder', {
@@ -174,10 +177,9 @@ describe('box-office and partner orders together', () => {
     );
 
     const ev = await run(store, 'reportEventSales', DAY);
-    const listed = (id: number) => store.readerRaw.prepare(`SELECT count(*) FROM tickets WHERE event_id = ? AND status <> 'void'`).pluck().get(id) as number;
-    const soldNow = (id: number) => store.readerRaw.prepare(`SELECT count(*) FROM tickets WHERE event_id = ? AND status = 'sold'`).pluck().get(id) as number;
-    expect(soldNow(107)).toBe(2);
-    expect(ev.items.find((i) => i.eventId === 107)).toMatchObject({ sold: 2, revenueCents: A, averagePriceCents: Math.round(A / 2), listed: listed(107), soldNow: 2, sellThrough: 2 / listed(107) });
+    const listed = await value(store, `SELECT count(*) AS n FROM tickets WHERE event_id = ? AND status <> 'void'`, [107]);
+    expect(await value(store, `SELECT count(*) AS n FROM tickets WHERE event_id = ? AND status = 'sold'`, [107])).toBe(2);
+    expect(ev.items.find((i) => i.eventId === 107)).toMatchObject({ sold: 2, revenueCents: A, averagePriceCents: Math.round(A / 2), listed, soldNow: 2, sellThrough: 2 / listed });
     expect(ev.items.find((i) => i.eventId === 162)).toMatchObject({ sold: 1, revenueCents: B, averagePriceCents: B, soldNow: 1 });
 
     const sellers = await run(store, 'reportSellerSales', DAY);
@@ -262,7 +264,7 @@ describe('time-zone edges', () => {
     });
     vi.useFakeTimers({ toFake: ['Date'] });
     at('2026-12-11T05:45:00Z'); // 23:45 in Chicago on the 10th
-    const [t] = availableTickets(store, 107, 1);
+    const [t] = await availableTickets(store, 107, 1);
     price = t!.price;
     await run(store, 'createOrder', { ticketIds: [t!.id] });
     vi.useRealTimers();
@@ -330,8 +332,8 @@ describe('rollups (whole UTC days) agree with the orders themselves', () => {
     for (const name of REPORTS) {
       const shape = (operations[name].input as unknown as { shape: Record<string, unknown> }).shape;
       const parsed = operations[name].input.parse(Object.fromEntries(Object.entries(input).filter(([k]) => k in shape))) as never;
-      const viaRollups = fns[name](store.readerRaw, parsed);
-      const viaOrders = fns[name](store.readerRaw, parsed, { rawOnly: true });
+      const viaRollups = await fns[name](store.sql(), parsed);
+      const viaOrders = await fns[name](store.sql(), parsed, { rawOnly: true });
       expect(viaRollups, `${name} ${JSON.stringify(input)}`).toEqual(viaOrders);
     }
   };
@@ -355,39 +357,36 @@ describe('rollups (whole UTC days) agree with the orders themselves', () => {
   });
 
   it('folding in many small batches gives the same rollups as one', async () => {
-    const { foldRollups } = await import('../../electron/core/store/sqlite/reports-repo.js');
-    const snapshot = () => [
-      store.readerRaw.prepare(`SELECT * FROM report_daily ORDER BY dim, day, source, channel, currency, key, key2`).all(),
-      store.readerRaw.prepare(`SELECT * FROM report_hourly ORDER BY hour, source, channel, currency`).all(),
-      store.readerRaw.prepare(`SELECT * FROM report_customer_totals ORDER BY customer_id, currency`).all(),
+    const { foldRollups } = await import('../../electron/core/store/common/reports-repo.js');
+    const snapshot = async () => [
+      await rows(store, `SELECT * FROM report_daily ORDER BY dim, day, source, channel, currency, key, key2`),
+      await rows(store, `SELECT * FROM report_hourly ORDER BY hour, source, channel, currency`),
+      await rows(store, `SELECT * FROM report_customer_totals ORDER BY customer_id, currency`),
     ];
     await run(store, 'reportRevenue', { tz: 'UTC' });
-    const once = snapshot();
+    const once = await snapshot();
     expect(once[0]!.length).toBeGreaterThan(100);
     expect(once[2]!.length).toBeGreaterThan(10);
-    await store.writeSync((db) => db.exec(`DELETE FROM report_daily; DELETE FROM report_hourly; DELETE FROM report_customer_totals; UPDATE report_watermarks SET last_id = 0;`));
+    for (const q of ['DELETE FROM report_daily', 'DELETE FROM report_hourly', 'DELETE FROM report_customer_totals', 'UPDATE report_watermarks SET last_id = 0']) await exec(store, q);
     let batches = 0;
-    while (await store.writeSync((db) => foldRollups(db, 7))) batches++;
+    while (await store.write((trx) => foldRollups(store.sql(trx), 7))) batches++;
     expect(batches).toBeGreaterThan(10);
-    expect(snapshot()).toEqual(once);
+    expect(await snapshot()).toEqual(once);
   });
 
   it('a change to an order already folded in rebuilds its day', async () => {
     const range = { from: '2026-10-22', to: '2026-11-21', tz: 'UTC' };
     await run(store, 'reportRevenue', range); // fold everything
-    const o = store.readerRaw.prepare(`SELECT id, total_cents AS cents, created_at AS at FROM orders WHERE status = 'completed' ORDER BY id LIMIT 1`).get() as {
-      id: number;
-      cents: number;
-      at: string;
-    };
+    const [o] = await rows<{ id: number; cents: number; at: string }>(store, `SELECT id, total_cents AS cents, created_at AS at FROM orders WHERE status = 'completed' ORDER BY id LIMIT 1`);
+    if (!o) throw new Error('the demo data has completed orders');
     const before = await run(store, 'reportRevenue', range);
-    await store.writeSync((db) => db.prepare(`UPDATE orders SET status = 'refunded' WHERE id = ?`).run(o.id));
-    expect(store.readerRaw.prepare(`SELECT day FROM report_dirty_days`).pluck().all()).toEqual([o.at.slice(0, 10)]);
+    await exec(store, `UPDATE orders SET status = 'refunded' WHERE id = ?`, [o.id]);
+    expect(await column(store, `SELECT day FROM report_dirty_days`)).toEqual([o.at.slice(0, 10)]);
     const after = await run(store, 'reportRevenue', range);
     expect(after.total.revenueCents).toBe(before.total.revenueCents - o.cents);
     expect(after.total.orders).toBe(before.total.orders - 1);
     await both(range);
-    expect(store.readerRaw.prepare(`SELECT count(*) FROM report_dirty_days`).pluck().get()).toBe(0);
+    expect(await value(store, `SELECT count(*) AS n FROM report_dirty_days`)).toBe(0);
   });
 });
 
@@ -398,11 +397,11 @@ describe('the shift report names the clerk who rang a sale up (from the audit lo
     const store = await memoryStore({ seed: true });
     try {
       await seedDemoUsers(store);
-      const carlId = store.readerRaw.prepare(`SELECT id FROM users WHERE username = 'carl'`).pluck().get() as number;
-      const carl = callerForUser(store.readerRaw, carlId, { terminal: 'test:till-1', via: 'session' })!;
+      const carlId = await value(store, `SELECT id FROM users WHERE username = 'carl'`);
+      const carl = (await callerForUser(store.auth, carlId, { terminal: 'test:till-1', via: 'session' }))!;
       vi.useFakeTimers({ toFake: ['Date'] });
       at('2026-12-20T15:00:00Z');
-      const [t1, t2] = availableTickets(store, 164, 2);
+      const [t1, t2] = await availableTickets(store, 164, 2);
       await invoke(kioskCtx(store), carl, 'createOrder', { ticketIds: [t1!.id], payment: { tender: 'cash', tenderedCents: t1!.price + 500 } });
       await invoke(kioskCtx(store), FULL_ACCESS, 'createOrder', { ticketIds: [t2!.id], payment: { tender: 'cash' } });
       vi.useRealTimers();

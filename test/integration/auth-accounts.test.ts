@@ -6,6 +6,7 @@ import { LoginThrottle } from '../../electron/core/auth/throttle.js';
 import { buildServer } from '../../electron/core/http/server.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { ROLE_PASSWORD, ROLE_PIN, buildWorld, fixtures, type World } from './support/auth-world.js';
+import { column, exec, rows, value } from '../support/db.js';
 
 describe('password and PIN hashing', () => {
   it('uses scrypt (memory-hard) with a per-user salt, and verifies', async () => {
@@ -88,7 +89,7 @@ describe('sign-in, throttling, tokens and sessions', () => {
   it('API tokens: shown once, stored hashed, act as their user, revoked at once', async () => {
     const created = await invoke(w.ctx, w.callers.admin, 'createApiToken', { name: 'till script', userId: w.users.clerk });
     expect(created.token).toMatch(/^mq_[\w-]{43}$/);
-    const row = w.store.readerRaw.prepare('SELECT * FROM api_tokens WHERE id = ?').get(created.apiToken.id) as Record<string, string>;
+    const row = (await rows(w.store, 'SELECT * FROM api_tokens WHERE id = ?', [created.apiToken.id]))[0] as Record<string, string>;
     expect(JSON.stringify(row)).not.toContain(created.token);
     expect(row.token_sha256).toBe(sha256Hex(created.token));
     const listed = await invoke(w.ctx, w.callers.clerk, 'listApiTokens', {});
@@ -147,7 +148,7 @@ describe('sign-in, throttling, tokens and sessions', () => {
   it('first run creates one admin with one-time credentials, once', async () => {
     const fresh = await buildWorld();
     // buildWorld has an admin already; a store without one gets one.
-    await fresh.store.writerRaw.exec("UPDATE users SET active = 0 WHERE role = 'admin'");
+    await exec(fresh.store, "UPDATE users SET active = 0 WHERE role = 'admin'");
     const first = await ensureAdmin(fresh.store);
     expect(first).toMatchObject({ username: 'admin' });
     expect(first!.password).toHaveLength(20);
@@ -180,11 +181,11 @@ describe('sign-in, throttling, tokens and sessions', () => {
     expect(ok.status).toBe(200);
     await expect(invoke(w.ctx, anon, 'signIn', { username: 'selfservice', password: 'first password 1' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(invoke(w.ctx, anon, 'signIn', { username: 'selfservice', password: 'second password 2' })).resolves.toMatchObject({ user: { username: 'selfservice' } });
-    const logged = w.store.readerRaw.prepare("SELECT input_json FROM audit_log WHERE operation = 'changeOwnPassword' AND subject = ?").pluck().all(`user:${u.id}`) as string[];
+    const logged = (await column(w.store, "SELECT input_json FROM audit_log WHERE operation = 'changeOwnPassword' AND subject = ?", [`user:${u.id}`])) as string[];
     expect(logged).toHaveLength(1);
     expect(JSON.parse(logged[0]!)).toEqual({ currentPassword: '[redacted]', newPassword: '[redacted]' });
     // a session left open must not become a way to guess: 5 wrong answers lock it like sign-in does
-    const me = callerForUser(w.store.readerRaw, u.id, { terminal: 'test:self', via: 'session' })!;
+    const me = (await callerForUser(w.store.auth, u.id, { terminal: 'test:self', via: 'session' }))!;
     for (let i = 0; i < 5; i++) {
       await expect(invoke(w.ctx, me, 'changeOwnPassword', { currentPassword: `guess ${i}`, newPassword: 'third password 3' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     }
@@ -203,15 +204,15 @@ describe('void and refund rules', () => {
   });
   afterAll(async () => w.store.close());
 
-  const ticketStatus = (ids: number[]) => ids.map((id) => w.store.readerRaw.prepare('SELECT status FROM tickets WHERE id = ?').pluck().get(id));
+  const ticketStatus = (ids: number[]) => Promise.all(ids.map((id) => value(w.store, 'SELECT status FROM tickets WHERE id = ?', [id])));
 
   it('a clerk voids their own cash sale within the window: order cancelled, tickets back on sale', async () => {
     const { code } = (await fixtures.voidOrder!(w, 'clerk')) as { code: string };
     clock = Date.now() + 9 * 60_000;
     const r = await invoke(w.ctx, w.callers.clerk, 'voidOrder', { code });
     expect(r.order.status).toBe('cancelled');
-    expect(ticketStatus(r.order.ticketIds)).toEqual(['available']);
-    expect(w.store.readerRaw.prepare('SELECT count(*) FROM order_items oi JOIN orders o ON o.id = oi.order_id WHERE o.code = ? AND voided_at IS NULL').pluck().get(code)).toBe(0);
+    expect(await ticketStatus(r.order.ticketIds)).toEqual(['available']);
+    expect((await value(w.store, 'SELECT count(*) FROM order_items oi JOIN orders o ON o.id = oi.order_id WHERE o.code = ? AND voided_at IS NULL', [code]))).toBe(0);
     await expect(invoke(w.ctx, w.callers.clerk, 'voidOrder', { code })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -228,7 +229,7 @@ describe('void and refund rules', () => {
     await expect(invoke(w.ctx, w.callers.clerk, 'refundOrder', { code: card.order.code })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const refunded = await invoke(w.ctx, w.callers.admin, 'refundOrder', { code: card.order.code });
     expect(refunded.order).toMatchObject({ status: 'refunded', refundedCents: 2000 });
-    expect(ticketStatus(refunded.order.ticketIds)).toEqual(['available', 'available']);
+    expect(await ticketStatus(refunded.order.ticketIds)).toEqual(['available', 'available']);
     // An admin may void anything, at any time.
     expect((await invoke(w.ctx, w.callers.admin, 'voidOrder', late)).order.status).toBe('cancelled');
   });

@@ -3,11 +3,12 @@ import { operationNames, operations, type OperationName } from '../../shared/ope
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { redact } from '../../electron/core/auth/audit.js';
 import { buildWorld, fixtures, type World } from './support/auth-world.js';
+import { exec, rows, value } from '../support/db.js';
 
 const mutating = operationNames.filter((n) => operations[n].mutates);
-const auditCount = (w: World) => w.store.readerRaw.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
-const lastAudit = (w: World) =>
-  w.store.readerRaw.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1').get() as Record<string, string | number | null>;
+const auditCount = (w: World) => value(w.store, 'SELECT count(*) FROM audit_log');
+const lastAudit = async (w: World) =>
+  (await rows(w.store, 'SELECT * FROM audit_log ORDER BY id DESC LIMIT 1'))[0] as Record<string, string | number | null>;
 
 describe('audit log', () => {
   let w: World;
@@ -25,11 +26,11 @@ describe('audit log', () => {
     it(`${name} writes exactly one entry with who, when, where and what`, async () => {
       // An admin can call everything; clerks' sales are covered below.
       const input = await fixtures[name]!(w, 'admin');
-      const before = auditCount(w);
+      const before = (await auditCount(w));
       const started = new Date().toISOString();
       await invoke(w.ctx, w.callers.admin, name as OperationName, input);
-      expect(auditCount(w)).toBe(before + 1);
-      const row = lastAudit(w);
+      expect((await auditCount(w))).toBe(before + 1);
+      const row = (await lastAudit(w));
       expect(row).toMatchObject({ operation: name, username: 'admin1', role: 'admin', user_id: w.users.admin, terminal: 'test:admin' });
       expect(String(row.at) >= started).toBe(true);
       expect(() => JSON.parse(String(row.input_json))).not.toThrow();
@@ -39,39 +40,39 @@ describe('audit log', () => {
   it('a clerk’s sale is logged as the clerk’s, inside the sale’s own transaction', async () => {
     const input = await fixtures.createOrder!(w, 'clerk');
     const res = await invoke(w.ctx, w.callers.clerk, 'createOrder', input);
-    expect(lastAudit(w)).toMatchObject({ operation: 'createOrder', username: 'clerk1', subject: `order:${res.order.code}` });
+    expect((await lastAudit(w))).toMatchObject({ operation: 'createOrder', username: 'clerk1', subject: `order:${res.order.code}` });
   });
 
   it('a failed or refused call writes nothing', async () => {
     const input = await fixtures.sellTicket!(w, 'admin');
     await invoke(w.ctx, w.callers.clerk, 'sellTicket', input);
-    const before = auditCount(w);
+    const before = (await auditCount(w));
     await expect(invoke(w.ctx, w.callers.clerk, 'sellTicket', input)).rejects.toMatchObject({ code: 'TICKET_UNAVAILABLE' });
     await expect(invoke(w.ctx, w.callers.seller, 'sellTicket', input)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(invoke(w.ctx, w.callers.admin, 'createVenue', { name: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(invoke(w.ctx, w.callers.admin, 'signIn', { username: 'clerk1', password: 'wrong password' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(auditCount(w)).toBe(before);
+    expect((await auditCount(w))).toBe(before);
   });
 
   it('reads write nothing', async () => {
-    const before = auditCount(w);
+    const before = (await auditCount(w));
     for (const name of operationNames.filter((n) => !operations[n].mutates && n !== 'listEventTickets')) {
       const input = fixtures[name] ? await fixtures[name]!(w, 'admin') : {};
-      const mid = auditCount(w);
+      const mid = (await auditCount(w));
       await invoke(w.ctx, w.callers.admin, name, input).catch(() => undefined);
-      expect({ name, entries: auditCount(w) - mid }).toEqual({ name, entries: 0 });
+      expect({ name, entries: (await auditCount(w)) - mid }).toEqual({ name, entries: 0 });
     }
-    expect(auditCount(w)).toBeGreaterThanOrEqual(before);
+    expect((await auditCount(w))).toBeGreaterThanOrEqual(before);
   });
 
   it('keeps secrets out: passwords, PINs and tokens are redacted, CSV bodies summarised', async () => {
     await invoke(w.ctx, w.callers.admin, 'createUser', { username: 'secretive', displayName: 'S', role: 'clerk', password: 'hunter2hunter2', pin: '1357' });
-    const created = lastAudit(w);
+    const created = (await lastAudit(w));
     expect(String(created.input_json)).not.toContain('hunter2');
     expect(String(created.input_json)).not.toContain('1357');
     expect(String(created.after_json)).not.toMatch(/scrypt\$/);
     const t = await invoke(w.ctx, w.callers.admin, 'createApiToken', { name: 'ci' });
-    expect(JSON.stringify(lastAudit(w))).not.toContain(t.token);
+    expect(JSON.stringify((await lastAudit(w)))).not.toContain(t.token);
     expect(redact({ csv: 'a,b\n1,2\n', password: 'x', nested: { pin: '1234', pin_hash: 'h' } })).toEqual({
       csv: '[csv, 8 chars]',
       password: '[redacted]',
@@ -82,19 +83,19 @@ describe('audit log', () => {
   it('records before and after of a change', async () => {
     await invoke(w.ctx, w.callers.admin, 'updateUser', { id: w.users.clerk, displayName: 'Before Name' });
     await invoke(w.ctx, w.callers.admin, 'updateUser', { id: w.users.clerk, displayName: 'After Name' });
-    const row = lastAudit(w);
+    const row = (await lastAudit(w));
     expect(JSON.parse(String(row.before_json))).toMatchObject({ displayName: 'Before Name' });
     expect(JSON.parse(String(row.after_json))).toMatchObject({ displayName: 'After Name' });
     expect(row.subject).toBe(`user:${w.users.clerk}`);
   });
 
   it('is append-only: the database refuses UPDATE and DELETE, and no operation changes old entries', async () => {
-    const snapshot = w.store.readerRaw.prepare('SELECT * FROM audit_log ORDER BY id').all();
-    expect(() => w.store.writerRaw.prepare("UPDATE audit_log SET username = 'someone else'").run()).toThrow(/append-only/);
-    expect(() => w.store.writerRaw.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    const snapshot = (await rows(w.store, 'SELECT * FROM audit_log ORDER BY id'));
+    await expect(exec(w.store, "UPDATE audit_log SET username = 'someone else'")).rejects.toThrow(/append-only/);
+    await expect(exec(w.store, 'DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     // Run every mutating operation once more: old entries stay exactly as they were.
     for (const name of mutating) await invoke(w.ctx, w.callers.admin, name, await fixtures[name]!(w, 'admin'));
-    const after = w.store.readerRaw.prepare('SELECT * FROM audit_log ORDER BY id').all() as { username: string }[];
+    const after = (await rows(w.store, 'SELECT * FROM audit_log ORDER BY id')) as { username: string }[];
     expect(after.slice(0, snapshot.length)).toEqual(snapshot);
     // Fixtures arrange their data as the system; the admin's own calls are one entry each.
     expect(after.slice(snapshot.length).filter((r) => r.username === 'admin1')).toHaveLength(mutating.length);
@@ -114,6 +115,6 @@ describe('audit log', () => {
     await expect(invoke(w.ctx, w.callers.organizer, 'listAuditLog', {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
     // Internal calls (tests, CLI) are logged as the system.
     await invoke(w.ctx, FULL_ACCESS, 'createVenue', { name: 'Sys', city: 'X', country: 'US', timezone: 'UTC' });
-    expect(lastAudit(w)).toMatchObject({ username: 'system', user_id: null });
+    expect((await lastAudit(w))).toMatchObject({ username: 'system', user_id: null });
   });
 });

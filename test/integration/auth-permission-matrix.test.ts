@@ -33,14 +33,14 @@ describe('permission matrix: every operation × every role', () => {
       const allowed = roleAllows(role, operations[name].permission);
       it(`${name} as ${role}: ${allowed ? 'allowed' : '403'}`, async () => {
         const input = fixtures[name] ? await fixtures[name]!(w, role) : {};
-        const before = checksum(w.store);
+        const before = await checksum(w.store);
         const call = invoke(w.ctx, w.callers[role], name as OperationName, input);
         if (allowed) {
           if (fixtures[name]) await expect(call).resolves.toBeDefined();
           else await call.catch((e: unknown) => expect(codeOf(e)).not.toMatch(/^(FORBIDDEN|UNAUTHORIZED)$/));
         } else {
           await expect(call).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
-          expect(checksum(w.store)).toBe(before);
+          expect(await checksum(w.store)).toBe(before);
         }
       });
     }
@@ -81,7 +81,7 @@ describe('permission matrix over HTTP (each role’s API token)', () => {
         if (roleAllows(role, def.permission)) continue;
         // Path parameters only need to be well-formed: the permission is checked before anything is read.
         const path = def.http.path.replace(/:(\w+)/g, (_m, p: string) => (p === 'code' ? 'MQ-AAAA-BBBB' : p === 'report' ? 'revenue' : '1'));
-        const before = checksum(w.store);
+        const before = await checksum(w.store);
         const hasBody = def.http.method !== 'GET' && def.http.method !== 'DELETE';
         const res = await fetch(base + '/api/v1' + path, {
           method: def.http.method,
@@ -90,7 +90,7 @@ describe('permission matrix over HTTP (each role’s API token)', () => {
         });
         expect({ name, role, status: res.status }).toEqual({ name, role, status: 403 });
         expect((await res.json()) as unknown).toMatchObject({ error: { code: 'FORBIDDEN' } });
-        expect(checksum(w.store)).toBe(before);
+        expect(await checksum(w.store)).toBe(before);
         refused++;
       }
     }

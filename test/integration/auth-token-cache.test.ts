@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdmin } from '../../electron/core/auth/callers.js';
 import { buildServer } from '../../electron/core/http/server.js';
 import { attachWriterLane } from '../../electron/core/store/sqlite/lane.js';
-import { openStore, type Store } from '../../electron/core/store/sqlite/database.js';
+import { openStore, type SqliteStore as Store } from '../../electron/core/store/sqlite/database.js';
 import { TEST_TOKEN } from '../helpers.js';
 
 // The HTTP server keeps token → caller only while nothing has been committed since the lookup. These

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitInfo } from '../../electron/core/store/sqlite/group-commit.js';
-import { openStore, type Store } from '../../electron/core/store/sqlite/database.js';
+import { openStore, type SqliteStore as Store } from '../../electron/core/store/sqlite/database.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { kioskCtx } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { SqliteStore as Store } from '../../electron/core/store/sqlite/database.js';
 import { kioskCtx, memoryStore, startServer, type TestServer } from '../helpers.js';
 
 let store: Store;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DATA, memoryStore, startServer, type TestServer } from '../helpers.js';
+import { column, rows, value } from '../support/db.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ const expectError = async (r: Response, status: number, code: string) => {
   expect(typeof body.error.message).toBe('string');
   return body.error;
 };
-const count = (sql: string, ...args: unknown[]) => (s.store.readerRaw.prepare(sql).pluck().get(...args) as number);
+const count = (sql: string, ...args: unknown[]) => value(s.store, sql, args);
 
 describe('health, openapi, docs', () => {
   it('health needs no token', async () => {
@@ -134,7 +135,7 @@ describe('tickets', () => {
   it('lists available tickets of an event with filters, paging and a total; records a referred visit', async () => {
     const page1 = await json(await s.api('/api/v1/events/164/tickets?limit=5'));
     expect(page1.items).toHaveLength(5);
-    expect(page1.total).toBe(count(`SELECT count(*) FROM tickets WHERE event_id=164 AND status='available'`));
+    expect(page1.total).toBe((await count(`SELECT count(*) FROM tickets WHERE event_id=164 AND status='available'`)));
     const t = page1.items[0];
     expect(Object.keys(t)).toEqual(expect.arrayContaining(['id', 'eventId', 'listingId', 'sellerId', 'section', 'row', 'seat', 'priceCents', 'price', 'currency', 'status']));
     expect(t.price).toMatch(/^\d+\.\d{2}$/);
@@ -146,9 +147,9 @@ describe('tickets', () => {
     const section = t.section;
     const filtered = await json(await s.api(`/api/v1/events/164/tickets?section=${encodeURIComponent(section)}&minPrice=0&maxPrice=100000000`));
     for (const x of filtered.items) expect(x.section).toBe(section);
-    const before = count(`SELECT count(*) FROM referral_visits WHERE referral='espn' AND event_id=164`);
+    const before = (await count(`SELECT count(*) FROM referral_visits WHERE referral='espn' AND event_id=164`));
     await s.api('/api/v1/events/164/tickets?ref=espn&limit=1');
-    expect(count(`SELECT count(*) FROM referral_visits WHERE referral='espn' AND event_id=164`)).toBe(before + 1);
+    expect((await count(`SELECT count(*) FROM referral_visits WHERE referral='espn' AND event_id=164`))).toBe(before + 1);
     await expectError(await s.api('/api/v1/events/999999/tickets'), 404, 'NOT_FOUND');
     await expectError(await s.api('/api/v1/events/164/tickets?minPrice=-5'), 400, 'VALIDATION_FAILED');
     await expectError(await s.api('/api/v1/events/164/tickets?cursor=garbage'), 400, 'VALIDATION_FAILED');
@@ -177,13 +178,13 @@ describe('tickets', () => {
     const big = await s.api('/api/v1/tickets', { method: 'POST', json: { eventId: 9001, sellerId: 2, section: 'LAWN', row: 'GA', quantity: 10000, priceCents: 2500 } });
     expect(big.status).toBe(201);
     expect((await json(big)).tickets).toHaveLength(10000);
-    const before = count('SELECT count(*) FROM tickets');
+    const before = (await count('SELECT count(*) FROM tickets'));
     await expectError(await s.api('/api/v1/tickets', { method: 'POST', json: { eventId: 9001, sellerId: 2, section: 'A', row: '1', quantity: 1, priceCents: -1 } }), 400, 'VALIDATION_FAILED');
     await expectError(await s.api('/api/v1/tickets', { method: 'POST', json: { eventId: 9001, sellerId: 2, section: 'A', row: '1', quantity: 1, priceCents: 10.5 } }), 400, 'VALIDATION_FAILED');
     await expectError(await s.api('/api/v1/tickets', { method: 'POST', json: { eventId: 9001, section: 'A', row: '1', quantity: 1, priceCents: 100 } }), 400, 'VALIDATION_FAILED');
     await expectError(await s.api('/api/v1/tickets', { method: 'POST', json: { eventId: 777777, sellerId: 2, section: 'A', row: '1', quantity: 1, priceCents: 100 } }), 404, 'NOT_FOUND');
     await expectError(await s.api('/api/v1/tickets', { method: 'POST', json: { eventId: 9001, sellerId: 99, section: 'A', row: '1', quantity: 1, priceCents: 100 } }), 404, 'NOT_FOUND');
-    expect(count('SELECT count(*) FROM tickets')).toBe(before);
+    expect((await count('SELECT count(*) FROM tickets'))).toBe(before);
   });
 
   it('finds the best ticket for each strategy, N together, and 404 when there is none', async () => {
@@ -228,7 +229,7 @@ describe('selling', () => {
     const { order } = await json(r);
     expect(order).toMatchObject({ ticketIds: [id], totalCents: 4250, changeDueCents: 750, tender: 'cash' });
     expect(order.code).toMatch(/^MQ-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    expect(count(`SELECT count(*) FROM tickets WHERE id=? AND status='sold'`, id)).toBe(1);
+    expect((await count(`SELECT count(*) FROM tickets WHERE id=? AND status='sold'`, id))).toBe(1);
     const detail = await json(await s.api(`/api/v1/orders/${order.code}`));
     expect(detail).toMatchObject({ referral: 'google', channel: 'api', customer: { name: 'Ada Lovelace' } });
     expect(detail.payments[0]).toEqual({ tender: 'cash', amountCents: 4250, tenderedCents: 5000, changeDueCents: 750 });
@@ -242,7 +243,7 @@ describe('selling', () => {
   it('refuses short cash and changes nothing; comp is free; walk-ins need no name', async () => {
     const [a, b] = await freshTickets(2, 3000);
     await expectError(await s.api(`/api/v1/tickets/${a}/sold`, { method: 'PUT', json: { payment: { tender: 'cash', tenderedCents: 100 } } }), 400, 'VALIDATION_FAILED');
-    expect(count(`SELECT status = 'available' FROM tickets WHERE id=?`, a)).toBe(1);
+    expect((await count(`SELECT status = 'available' FROM tickets WHERE id=?`, a))).toBe(1);
     const comp = await json(await s.api(`/api/v1/tickets/${b}/sold`, { method: 'PUT', json: { payment: { tender: 'comp' } } }));
     expect(comp.order).toMatchObject({ totalCents: 0, tender: 'comp', changeDueCents: null });
     const walkIn = await json(await s.api(`/api/v1/tickets/${a}/sold`, { method: 'PUT', json: {} }));
@@ -254,14 +255,14 @@ describe('selling', () => {
     const r = await s.api('/api/v1/orders', { method: 'POST', json: { ticketIds: ids.slice(0, 2), payment: { tender: 'card' } } });
     expect(r.status).toBe(201);
     expect((await json(r)).order).toMatchObject({ totalCents: 4000, ticketIds: ids.slice(0, 2) });
-    const ordersBefore = count('SELECT count(*) FROM orders');
+    const ordersBefore = (await count('SELECT count(*) FROM orders'));
     // ids[2] is still available but ids[0] is sold: the whole order must fail and ids[2] stay available.
     const fail = await expectError(await s.api('/api/v1/orders', { method: 'POST', json: { ticketIds: [ids[2], ids[0]] } }), 409, 'TICKET_UNAVAILABLE');
     expect(fail.details.ticketIds).toEqual([ids[0]]);
-    expect(count(`SELECT status FROM tickets WHERE id=?`, ids[2]) as unknown).toBe('available');
-    expect(count('SELECT count(*) FROM orders')).toBe(ordersBefore);
+    expect((await count(`SELECT status FROM tickets WHERE id=?`, ids[2])) as unknown).toBe('available');
+    expect((await count('SELECT count(*) FROM orders'))).toBe(ordersBefore);
     await expectError(await s.api('/api/v1/orders', { method: 'POST', json: { ticketIds: [ids[2], 99999999] } }), 404, 'NOT_FOUND');
-    expect(count(`SELECT status FROM tickets WHERE id=?`, ids[2]) as unknown).toBe('available');
+    expect((await count(`SELECT status FROM tickets WHERE id=?`, ids[2])) as unknown).toBe('available');
     await expectError(await s.api('/api/v1/orders', { method: 'POST', json: { ticketIds: [ids[2], ids[2]] } }), 400, 'VALIDATION_FAILED');
     await expectError(await s.api('/api/v1/orders', { method: 'POST', json: { ticketIds: [] } }), 400, 'VALIDATION_FAILED');
   });
@@ -272,14 +273,14 @@ describe('selling', () => {
     const first = await send([id!]);
     expect(first.status).toBe(201);
     const firstBody = await json(first);
-    const ordersAfterFirst = count('SELECT count(*) FROM orders');
+    const ordersAfterFirst = (await count('SELECT count(*) FROM orders'));
     const second = await send([id!]);
     expect(second.status).toBe(201);
     expect(await json(second)).toEqual(firstBody);
-    expect(count('SELECT count(*) FROM orders')).toBe(ordersAfterFirst);
+    expect((await count('SELECT count(*) FROM orders'))).toBe(ordersAfterFirst);
     const [other] = await freshTickets(1);
     await expectError(await send([other!]), 409, 'IDEMPOTENCY_KEY_REUSED');
-    expect(count(`SELECT status FROM tickets WHERE id=?`, other) as unknown).toBe('available');
+    expect((await count(`SELECT status FROM tickets WHERE id=?`, other)) as unknown).toBe('available');
   });
 
   it('200 concurrent sell requests for 10 tickets: exactly 10 sold, 190 × 409', async () => {
@@ -292,8 +293,8 @@ describe('selling', () => {
     expect(statuses.filter((x) => x === 409)).toHaveLength(190);
     await Promise.all(responses.map((r) => r.arrayBuffer()));
     const placeholders = ids.map(() => '?').join(',');
-    expect(count(`SELECT count(*) FROM tickets WHERE status='sold' AND id IN (${placeholders})`, ...ids)).toBe(10);
-    expect(count(`SELECT count(*) FROM order_items WHERE voided_at IS NULL AND ticket_id IN (${placeholders})`, ...ids)).toBe(10);
+    expect((await count(`SELECT count(*) FROM tickets WHERE status='sold' AND id IN (${placeholders})`, ...ids))).toBe(10);
+    expect((await count(`SELECT count(*) FROM order_items WHERE voided_at IS NULL AND ticket_id IN (${placeholders})`, ...ids))).toBe(10);
   });
 
   it('lists recent orders and finds them by code or customer', async () => {
@@ -316,16 +317,14 @@ describe('imports', () => {
     expect(r.status).toBe(201);
     const rep = await json(r);
     expect(rep).toMatchObject({ rowsRead: 1533, rowsImported: 1533, ticketsCreated: 6341, rejected: [] });
-    const perEvent = s.store.readerRaw
-      .prepare(`SELECT event_id, count(*) AS rows, sum(quantity) AS tickets FROM listings WHERE import_batch_id=? GROUP BY event_id ORDER BY event_id`)
-      .all(rep.batchId);
+    const perEvent = (await rows(s.store, `SELECT event_id, count(*) AS rows, sum(quantity) AS tickets FROM listings WHERE import_batch_id=? GROUP BY event_id ORDER BY event_id`, [rep.batchId]));
     expect(perEvent).toEqual([
       { event_id: 107, rows: 955, tickets: 3345 },
       { event_id: 162, rows: 27, tickets: 67 },
       { event_id: 164, rows: 551, tickets: 2929 },
     ]);
-    const rows = s.store.readerRaw.prepare(`SELECT DISTINCT row FROM listings WHERE import_batch_id=?`).pluck().all(rep.batchId);
-    expect(rows).toEqual(expect.arrayContaining(['08', 'GA', 'P P', '11/12', 'SRO']));
+    const rowTexts = await column(s.store, `SELECT DISTINCT row FROM listings WHERE import_batch_id=?`, [rep.batchId]);
+    expect(rowTexts).toEqual(expect.arrayContaining(['08', 'GA', 'P P', '11/12', 'SRO']));
     await expectError(await s.api('/api/v1/imports?sellerId=3', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } }), 409, 'DUPLICATE_IMPORT');
   });
 

@@ -6,19 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { importListings } from '../../electron/core/import/csv-import.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
 import { SHARED_DATA, kioskCtx, memoryStore, startServer, type TestServer } from '../helpers.js';
+import { rows, value } from '../support/db.js';
 
 const SAMPLE = readFileSync(new URL('sampleTickets.csv', SHARED_DATA), 'utf8');
 const FIXTURES = new URL('../fixtures/import/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 
-const count = (store: Store, sqlText: string, ...args: unknown[]) => store.readerRaw.prepare(sqlText).pluck().get(...args) as number;
-const totals = (store: Store) => ({
-  batches: count(store, 'SELECT count(*) FROM import_batches'),
-  listings: count(store, 'SELECT count(*) FROM listings'),
-  tickets: count(store, 'SELECT count(*) FROM tickets'),
-  staged: count(store, 'SELECT count(*) FROM import_staged_rows'),
+const count = (store: Store, sqlText: string, ...args: unknown[]) => value(store, sqlText, args);
+const totals = async (store: Store) => ({
+  batches: (await count(store, 'SELECT count(*) FROM import_batches')),
+  listings: (await count(store, 'SELECT count(*) FROM listings')),
+  tickets: (await count(store, 'SELECT count(*) FROM tickets')),
+  staged: (await count(store, 'SELECT count(*) FROM import_staged_rows')),
 });
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
@@ -39,7 +40,7 @@ describe('the brief file through the operations', () => {
   const run = <K extends Parameters<typeof invoke>[2]>(name: K, input: unknown) => invoke(kioskCtx(store), FULL_ACCESS, name, input);
 
   it('imports 1,533 rows as 6,341 tickets in three events (955/551/27 rows), counted by batch', async () => {
-    const before = totals(store);
+    const before = (await totals(store));
     const r = await run('importTickets', { csv: SAMPLE, sellerId: 2, fileName: 'sampleTickets.csv' });
     expect(r).toMatchObject({
       status: 'completed',
@@ -60,26 +61,24 @@ describe('the brief file through the operations', () => {
       ],
     });
     expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const perEvent = store.readerRaw
-      .prepare('SELECT event_id AS eventId, count(*) AS rows, sum(quantity) AS units, min(source_line) AS first, max(source_line) AS last FROM listings WHERE import_batch_id = ? GROUP BY event_id ORDER BY event_id')
-      .all(r.batchId);
+    const perEvent = (await rows(store, 'SELECT event_id AS "eventId", count(*) AS rows, sum(quantity) AS units, min(source_line) AS first, max(source_line) AS last FROM listings WHERE import_batch_id = ? GROUP BY event_id ORDER BY event_id', [r.batchId]));
     expect(perEvent.map((e) => [(e as { eventId: number }).eventId, (e as { rows: number }).rows])).toEqual([
       [107, 955],
       [162, 27],
       [164, 551],
     ]);
-    expect(count(store, 'SELECT count(*) FROM tickets t JOIN listings l ON l.id = t.listing_id WHERE l.import_batch_id = ?', r.batchId)).toBe(6341);
-    expect(count(store, 'SELECT min(source_line) FROM listings WHERE import_batch_id = ?', r.batchId)).toBe(2);
-    expect(count(store, 'SELECT max(source_line) FROM listings WHERE import_batch_id = ?', r.batchId)).toBe(1534);
+    expect((await count(store, 'SELECT count(*) FROM tickets t JOIN listings l ON l.id = t.listing_id WHERE l.import_batch_id = ?', r.batchId))).toBe(6341);
+    expect((await count(store, 'SELECT min(source_line) FROM listings WHERE import_batch_id = ?', r.batchId))).toBe(2);
+    expect((await count(store, 'SELECT max(source_line) FROM listings WHERE import_batch_id = ?', r.batchId))).toBe(1534);
     // The first data row of the file: 162,998,1,42.00,GA
-    expect(store.readerRaw.prepare('SELECT event_id, section, row, quantity, price_cents FROM listings WHERE import_batch_id = ? AND source_line = 2').get(r.batchId)).toEqual({
+    expect((await rows(store, 'SELECT event_id, section, row, quantity, price_cents FROM listings WHERE import_batch_id = ? AND source_line = 2', [r.batchId]))[0]).toEqual({
       event_id: 162,
       section: '998',
       row: 'GA',
       quantity: 1,
       price_cents: 4200,
     });
-    expect(totals(store)).toEqual({ batches: before.batches + 1, listings: before.listings + 1533, tickets: before.tickets + 6341, staged: 0 });
+    expect((await totals(store))).toEqual({ batches: before.batches + 1, listings: before.listings + 1533, tickets: before.tickets + 6341, staged: 0 });
     const detail = await run('getImportBatch', { id: r.batchId });
     expect(detail.batch).toMatchObject({ status: 'completed', phase: 'done', importedBy: 'kiosk', sellerId: 2, rowsImported: 1533, rowsPublished: 1533, ticketsCreated: 6341, lastLine: 1534 });
     expect(detail.byEvent.map((e) => [e.eventId, e.rows, e.tickets, e.ticketsAvailable])).toEqual([
@@ -90,12 +89,12 @@ describe('the brief file through the operations', () => {
   });
 
   it('refuses the same file again for the same seller unless forced; another seller may import it', async () => {
-    const before = totals(store);
+    const before = (await totals(store));
     const e = await refusal(run('importTickets', { csv: SAMPLE, sellerId: 2 }));
     expect(e.code).toBe('DUPLICATE_IMPORT');
     expect(e.status).toBe(409);
     expect(e.details).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(totals(store)).toEqual(before);
+    expect((await totals(store))).toEqual(before);
     const dry = await run('importTickets', { csv: SAMPLE, sellerId: 2, dryRun: true });
     expect(dry.duplicateOf).toBe(e.details && (e.details as { batchId: number }).batchId);
     expect(dry.duplicateOf).toEqual(expect.any(Number));
@@ -107,18 +106,18 @@ describe('the brief file through the operations', () => {
   });
 
   it('a dry run writes nothing at all', async () => {
-    const before = totals(store);
+    const before = (await totals(store));
     const r = await run('importTickets', { csv: fixture('every-problem.csv'), sellerId: 2, dryRun: true });
     expect(r).toMatchObject({ status: 'dry-run', batchId: null, rowsRead: 19, rowsImported: 2, rowsRejected: 17 });
-    expect(totals(store)).toEqual(before);
+    expect((await totals(store))).toEqual(before);
   });
 
   it('all-or-nothing imports nothing when a row is rejected, and keeps the failed batch with its rejected rows', async () => {
-    const before = totals(store);
+    const before = (await totals(store));
     const r = await run('importTickets', { csv: fixture('every-problem.csv'), sellerId: 4, mode: 'all-or-nothing', fileName: 'every-problem.csv' });
     expect(r).toMatchObject({ status: 'failed', rowsRead: 19, rowsImported: 0, ticketsCreated: 0, rowsRejected: 17 });
     expect(r.message).toBe('17 of 19 rows were rejected, so nothing was imported (all-or-nothing)');
-    expect(totals(store)).toEqual({ ...before, batches: before.batches + 1 });
+    expect((await totals(store))).toEqual({ ...before, batches: before.batches + 1 });
     const detail = await run('getImportBatch', { id: r.batchId });
     expect(detail.batch).toMatchObject({ status: 'failed', failure: { code: 'rejected-rows' } });
     expect(detail.rejected[0]).toEqual({ line: 3, errors: ['event 999 does not exist'], cells: ['999', '101', '2', '42.00', 'A'] });
@@ -143,20 +142,20 @@ describe('the brief file through the operations', () => {
 
   it('rolls a batch back while none of its tickets is sold, and refuses once one is', async () => {
     const a = await run('importTickets', { csv: fixture('unicode.csv'), sellerId: 4 });
-    const before = totals(store);
+    const before = (await totals(store));
     const rolled = await run('rollbackImportBatch', { id: a.batchId });
     expect(rolled).toMatchObject({ id: a.batchId, status: 'rolled_back' });
     expect(rolled.rolledBackAt).not.toBeNull();
-    expect(totals(store)).toEqual({ ...before, listings: before.listings - 4, tickets: before.tickets - 8 });
+    expect((await totals(store))).toEqual({ ...before, listings: before.listings - 4, tickets: before.tickets - 8 });
     expect((await refusal(run('rollbackImportBatch', { id: a.batchId }))).code).toBe('CONFLICT');
     // Rolled back is not a duplicate: the same file imports again.
     const again = await run('importTickets', { csv: fixture('unicode.csv'), sellerId: 4 });
-    const ticket = count(store, 'SELECT min(t.id) FROM tickets t JOIN listings l ON l.id = t.listing_id WHERE l.import_batch_id = ?', again.batchId);
+    const ticket = (await count(store, 'SELECT min(t.id) FROM tickets t JOIN listings l ON l.id = t.listing_id WHERE l.import_batch_id = ?', again.batchId));
     await run('sellTicket', { id: ticket });
     const e = await refusal(run('rollbackImportBatch', { id: again.batchId }));
     expect(e.code).toBe('CONFLICT');
     expect(e.details).toEqual({ id: again.batchId, ticketsNotAvailable: 1 });
-    expect(count(store, 'SELECT count(*) FROM listings WHERE import_batch_id = ?', again.batchId)).toBe(4);
+    expect((await count(store, 'SELECT count(*) FROM listings WHERE import_batch_id = ?', again.batchId))).toBe(4);
     expect((await run('getImportBatch', { id: again.batchId })).ticketsNotAvailable).toBe(1);
   });
 
@@ -175,7 +174,7 @@ describe('the brief file through the operations', () => {
   it('cancel stops at the next chunk and leaves nothing (by the cancel operation, as the UI does)', async () => {
     const rows = ['eventId,section,quantity,price,row'];
     for (let i = 0; i < 30000; i++) rows.push(`107,S${i % 40},2,10.00,${i % 30}`);
-    const before = totals(store);
+    const before = (await totals(store));
     let asked = false;
     const r = await importListings(store, {
       csv: rows.join('\n'),
@@ -192,7 +191,7 @@ describe('the brief file through the operations', () => {
     });
     expect(r.status).toBe('cancelled');
     expect(r.rowsImported).toBe(0);
-    expect(totals(store)).toEqual({ ...before, batches: before.batches + 1 });
+    expect((await totals(store))).toEqual({ ...before, batches: before.batches + 1 });
     const [batch] = (await run('listImportBatches', { clientRef: 'cancel-me' })).items;
     expect(batch).toMatchObject({ status: 'cancelled', failure: { code: 'cancelled' } });
     expect((await refusal(run('cancelImport', { id: batch!.id }))).code).toBe('CONFLICT');
@@ -201,7 +200,7 @@ describe('the brief file through the operations', () => {
   it('an AbortSignal cancels too, even while publishing', async () => {
     const rows = ['eventId,section,quantity,price,row'];
     for (let i = 0; i < 20000; i++) rows.push(`164,S${i % 40},1,10.00,${i % 30}`);
-    const before = totals(store);
+    const before = (await totals(store));
     const abort = new AbortController();
     const r = await importListings(store, {
       csv: rows.join('\n'),
@@ -215,7 +214,7 @@ describe('the brief file through the operations', () => {
       },
     });
     expect(r.status).toBe('cancelled');
-    expect(totals(store)).toEqual({ ...before, batches: before.batches + 1 });
+    expect((await totals(store))).toEqual({ ...before, batches: before.batches + 1 });
   });
 
   it('exports available tickets of an event, and orders, as formula-safe CSV', async () => {
@@ -224,14 +223,14 @@ describe('the brief file through the operations', () => {
     const file = await run('exportTicketsCsv', { eventId: 162 });
     const parsed = Papa.parse<Record<string, string>>(file.csv, { header: true, skipEmptyLines: true }).data;
     expect(file.rows).toBe(parsed.length);
-    expect(file.rows).toBe(count(store, `SELECT count(*) FROM tickets WHERE event_id = 162 AND status = 'available'`));
+    expect(file.rows).toBe((await count(store, `SELECT count(*) FROM tickets WHERE event_id = 162 AND status = 'available'`)));
     expect(parsed.filter((t) => t.section === `'=HYPERLINK("x")`).map((t) => t.row)).toEqual(["'-1", "'-1"]);
     expect(parsed.every((t) => t.eventId === '162' && t.status === 'available')).toBe(true);
     expect(file.fileName).toBe('tickets-event-162.csv');
     const none = await run('exportTicketsCsv', { from: '2000-01-01', to: '2000-01-02' });
     expect(none.rows).toBe(0);
     expect(none.csv.startsWith('ticketId,listingId,eventId,eventName')).toBe(true);
-    const ticket = count(store, `SELECT min(id) FROM tickets WHERE event_id = 162 AND status = 'available'`);
+    const ticket = (await count(store, `SELECT min(id) FROM tickets WHERE event_id = 162 AND status = 'available'`));
     await run('sellTicket', { id: ticket });
     const orders = await run('exportOrdersCsv', { eventId: 162 });
     const lines = Papa.parse<Record<string, string>>(orders.csv, { header: true, skipEmptyLines: true }).data;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../electron/core/store/sqlite/database.js';
 import { startServer, type TestServer } from '../helpers.js';
+import { value } from '../support/db.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
 
 /**
@@ -75,11 +76,11 @@ describe('many clients fighting for the same seats', () => {
     // Each hot seat sold at most once, across every client.
     expect(new Set(sold).size).toBe(sold.length);
     expect(sold.length).toBeGreaterThan(0);
-    const db = server.store.readerRaw;
+    const db = server.store;
     for (const id of hot) {
-      const lines = db.prepare('SELECT count(*) FROM order_items WHERE ticket_id = ? AND voided_at IS NULL').pluck().get(id) as number;
-      const holds = db.prepare('SELECT count(*) FROM seat_holds WHERE ticket_id = ?').pluck().get(id) as number;
-      const status = db.prepare('SELECT status FROM tickets WHERE id = ?').pluck().get(id);
+      const lines = (await value(db, 'SELECT count(*) FROM order_items WHERE ticket_id = ? AND voided_at IS NULL', [id]));
+      const holds = (await value(db, 'SELECT count(*) FROM seat_holds WHERE ticket_id = ?', [id]));
+      const status = await value<string>(db, 'SELECT status FROM tickets WHERE id = ?', [id]);
       expect(lines + holds).toBeLessThanOrEqual(1);
       expect(status === 'sold').toBe(lines === 1);
       expect(sold.filter((s) => s === id).length).toBe(lines);

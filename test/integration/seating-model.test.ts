@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { seatsFromColumns } from '../../shared/seat-columns.js';
-import { holdClock } from '../../electron/core/live/hold-clock.js';
+import { holdClock } from '../../electron/core/store/contract/hold-clock.js';
 import type { OpContext } from '../../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
-import { sweepExpiredHolds } from '../../electron/core/store/sqlite/seating-repo.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
 import { memoryStore } from '../helpers.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
+import { column, value } from '../support/db.js';
 
 /**
  * Model-based test: random sequences of holds, releases, sales, reservations, cancellations, sweeps
@@ -59,20 +59,15 @@ async function checkInvariants(m: Model, r: Real): Promise<void> {
     expect(seat.status, `seat ${i}`).toBe(want.s);
     expect(seat.heldByMe, `seat ${i} held by a`).toBe(want.s === 'held' && want.holder === 'a');
   });
-  const db = r.store.readerRaw;
+  const db = r.store;
   // Never two live orders on one ticket, and sold ⇔ in exactly one live order line of a completed order.
-  expect(db.prepare('SELECT count(*) FROM (SELECT ticket_id FROM order_items WHERE voided_at IS NULL GROUP BY ticket_id HAVING count(*) > 1)').pluck().get()).toBe(0);
+  expect((await value(db, 'SELECT count(*) FROM (SELECT ticket_id FROM order_items WHERE voided_at IS NULL GROUP BY ticket_id HAVING count(*) > 1)'))).toBe(0);
   expect(
-    db
-      .prepare(
-        `SELECT count(*) FROM tickets t WHERE (t.status = 'sold') <> EXISTS (SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id
-          WHERE oi.ticket_id = t.id AND oi.voided_at IS NULL AND o.status = 'completed')`,
-      )
-      .pluck()
-      .get(),
+    (await value(db, `SELECT count(*) FROM tickets t WHERE (t.status = 'sold') <> EXISTS (SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id
+          WHERE oi.ticket_id = t.id AND oi.voided_at IS NULL AND o.status = 'completed')`)),
   ).toBe(0);
   // Held ⇔ one seat_holds row (the primary key makes two impossible).
-  expect(db.prepare("SELECT count(*) FROM tickets t WHERE (t.status = 'held') <> EXISTS (SELECT 1 FROM seat_holds h WHERE h.ticket_id = t.id)").pluck().get()).toBe(0);
+  expect((await value(db, "SELECT count(*) FROM tickets t WHERE (t.status = 'held') <> EXISTS (SELECT 1 FROM seat_holds h WHERE h.ticket_id = t.id)"))).toBe(0);
   const ga = await invoke(r.ctx, FULL_ACCESS, 'eventInventory', { id: r.gaEvent });
   const gaStates = [...m.ga.values()];
   const reserved = gaStates.filter((v) => typeof v === 'number').length;
@@ -232,7 +227,7 @@ class Advance implements Cmd {
 class Sweep implements Cmd {
   check = always;
   async run(m: Model, r: Real) {
-    await sweepExpiredHolds(r.store, new Date(m.now).toISOString());
+    await r.store.task('sweepHolds', { now: new Date(m.now).toISOString() });
     m.seats = m.seats.map((_, i) => effective(m, i));
     await checkInvariants(m, r);
   }
@@ -270,7 +265,7 @@ describe('holds, reservations, sales and cancellations against a model', () => {
           const seated = await chartedEvent(store, { rows: 'A', seats: SEATS });
           const ga = await gaEvent(store, QUOTA);
           const model: Model = { now: Date.parse('2026-11-21T12:00:00Z'), seats: Array.from({ length: SEATS }, () => ({ s: 'available' }) as Seat), ga: new Map(), reservations: [], orders: [] };
-          const gaIds = store.readerRaw.prepare('SELECT id FROM tickets WHERE event_id = ? ORDER BY id').pluck().all(ga.eventId) as number[];
+          const gaIds = (await column(store, 'SELECT id FROM tickets WHERE event_id = ? ORDER BY id', [ga.eventId])) as number[];
           for (const id of gaIds) model.ga.set(id, 'available');
           holdClock.now = () => model.now;
           const real: Real = { store, ctx: seated.ctx, seatEvent: seated.eventId, seatTickets: seated.ticketIds, gaEvent: ga.eventId };

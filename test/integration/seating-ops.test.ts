@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { operations } from '../../shared/operations/index.js';
-import { feedOf, type SeatChange } from '../../electron/core/live/change-feed.js';
-import { holdClock } from '../../electron/core/live/hold-clock.js';
+import type { SeatChange } from '../../electron/core/store/contract/shapes.js';
+import { holdClock } from '../../electron/core/store/contract/hold-clock.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { layoutChart } from '../../electron/core/services/chart-layout.js';
 import { SeatingChartInput } from '../../shared/schemas/seating.js';
@@ -143,7 +143,7 @@ describe('seat holds', () => {
     expect((await invoke(ctx, FULL_ACCESS, 'holdSeats', { id: eventId, ticketIds: [t2], holder: 'b' })).holds[0]!.holder).toBe('b');
     now += 301_000;
     const changes: SeatChange[] = [];
-    const stop = feedOf(store).subscribe((c) => changes.push(c), eventId);
+    const stop = store.feed.subscribe((c) => changes.push(c), eventId);
     await new Promise((r) => setTimeout(r, 1300));
     stop();
     expect(changes).toContainEqual(expect.objectContaining({ eventId, ticketIds: [t2], status: 'available' }));
@@ -155,7 +155,7 @@ describe('seat holds', () => {
     const store = await memoryStore();
     const { ctx, eventId, ticketIds } = await chartedEvent(store);
     const changes: SeatChange[] = [];
-    const stop = feedOf(store).subscribe((c) => changes.push(c), eventId);
+    const stop = store.feed.subscribe((c) => changes.push(c), eventId);
     const t = ticketIds[4]!;
     await invoke(ctx, FULL_ACCESS, 'holdSeats', { id: eventId, ticketIds: [t], holder: 'x' });
     await invoke(ctx, FULL_ACCESS, 'releaseSeats', { id: eventId, ticketIds: [t], holder: 'x' });

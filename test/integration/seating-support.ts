@@ -1,6 +1,6 @@
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import type { OpContext } from '../../electron/core/services/context.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
 import { seatsFromColumns } from '../../shared/seat-columns.js';
 import { kioskCtx } from '../helpers.js';
 
@@ -36,8 +36,8 @@ async function basics(ctx: OpContext) {
   const sellers = await invoke(ctx, FULL_ACCESS, 'listSellers', {});
   let sellerId = sellers.items[0]?.id;
   if (sellerId === undefined) {
-    const l = await ctx.store.writeSync((db) => Number(db.prepare("INSERT INTO sellers (name, created_at) VALUES ('Box office', 'x')").run().lastInsertRowid));
-    sellerId = l;
+    const row = await ctx.store.write((trx) => trx.insertInto('sellers').values({ name: 'Box office', email: null, created_at: 'x' }).returning('id').executeTakeFirstOrThrow());
+    sellerId = row.id;
   }
   return { venueId, sellerId };
 }

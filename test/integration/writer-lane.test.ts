@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { attachWriterLane } from '../../electron/core/store/sqlite/lane.js';
-import { openStore, type Store } from '../../electron/core/store/sqlite/database.js';
+import { openStore, type SqliteStore as Store } from '../../electron/core/store/sqlite/database.js';
 import type { CommitInfo } from '../../electron/core/store/sqlite/group-commit.js';
 import type { WriterLane } from '../../electron/core/store/sqlite/writer-lane.js';
 import { buildServer } from '../../electron/core/http/server.js';

@@ -4,6 +4,7 @@ import { registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent
 import { KioskSessions } from '../../electron/core/auth/callers.js';
 import { inProcessCore } from '../../electron/core/host/answer.js';
 import { ROLE_PIN, buildWorld, type World } from '../integration/support/auth-world.js';
+import { rows } from '../support/db.js';
 
 type Listener = (event: SenderEvent, ...args: unknown[]) => Promise<IpcResult>;
 const handlers = new Map<string, Listener>();
@@ -37,7 +38,7 @@ describe('kiosk sessions over the IPC bridge', () => {
     expect(await call(1, 'listOrders')).toMatchObject({ ok: true });
     expect(await call(1, 'listUsers')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call(2, 'listOrders')).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
-    const audit = w.store.readerRaw.prepare("SELECT username, terminal FROM audit_log WHERE operation = 'signIn' ORDER BY id DESC").get();
+    const audit = (await rows(w.store, "SELECT username, terminal FROM audit_log WHERE operation = 'signIn' ORDER BY id DESC"))[0];
     expect(audit).toEqual({ username: 'clerk1', terminal: 'kiosk:1' });
   });
 

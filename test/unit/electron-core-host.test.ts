@@ -10,7 +10,7 @@ import { startCoreHost, type CoreHost, type CoreHostOptions } from '../../electr
 import { startRestartingCoreHost, type RestartOptions } from '../../electron/core/host/restarting-core-host.js';
 import { startWorker } from '../../electron/core/threads/start-worker.js';
 import type { CallerRef, CoreClient } from '../../electron/core/host/protocol.js';
-import type { SeatChange } from '../../electron/core/live/change-feed.js';
+import type { SeatChange } from '../../electron/core/store/contract/shapes.js';
 import type { HttpServerSettings } from '../../shared/operations/desktop-ops.js';
 import { ipcChannel, operations, type OperationName } from '../../shared/operations/index.js';
 import { freePort } from '../free-port.js';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpControl, type DesktopHttpControl } from '../../electron/core/host/http-control.js';
 import { DEFAULT_IDLE_LOCK_MINUTES, loadSettings, saveSettings, settingsFile } from '../../electron/app/settings.js';
 import { invoke, FULL_ACCESS } from '../../electron/core/services/dispatch.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
 import type { HttpServerSettings } from '../../shared/operations/desktop-ops.js';
 import { memoryStore, startServer } from '../helpers.js';
 import { freePort } from '../free-port.js';

@@ -3,7 +3,7 @@ import { ipcChannel, operations, type OperationName } from '../../shared/operati
 import { createSenderCheck, registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
 import { inProcessCore } from '../../electron/core/host/answer.js';
 import type { HttpControl } from '../../electron/core/services/context.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
 import { memoryStore } from '../helpers.js';
 
 type Listener = (event: SenderEvent, ...args: unknown[]) => Promise<IpcResult>;

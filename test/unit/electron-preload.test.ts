@@ -13,7 +13,7 @@ import {
   type IpcRendererLike,
   type MarqueeEvents,
 } from '../../electron/app/preload-client.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
 import { memoryStore } from '../helpers.js';
 
 class FakeContextBridge implements ContextBridgeLike {

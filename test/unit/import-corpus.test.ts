@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { importListings, type CsvSource } from '../../electron/core/import/csv-import.js';
-import type { Store } from '../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../electron/core/store/contract/store.js';
 import { memoryStore } from '../helpers.js';
+import { rows } from '../support/db.js';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url);
 const fixture = (name: string) => new URL(name, FIXTURES).pathname;
@@ -212,35 +213,35 @@ describe('the nasty corpus, each file with its exact report', () => {
     const texts = await importListings(store, { input: { file: fixture('text-stays-text.csv') }, sellerId: 3, dryRun: false, force: true });
     const uni = await importListings(store, { input: { file: fixture('unicode.csv') }, sellerId: 3, dryRun: false, force: true });
     const quoted = await importListings(store, { input: { file: fixture('quoted-fields.csv') }, sellerId: 3, dryRun: false, force: true });
-    const rows = (batchId: number | null) =>
-      store.readerRaw.prepare('SELECT section, row, quantity, price_cents AS cents, source_line AS line FROM listings WHERE import_batch_id = ? ORDER BY id').all(batchId);
-    expect(rows(texts.batchId)).toEqual([
+    const listingsOf = async (batchId: number | null) =>
+      (await rows(store, 'SELECT section, row, quantity, price_cents AS cents, source_line AS line FROM listings WHERE import_batch_id = ? ORDER BY id', [batchId]));
+    expect(await listingsOf(texts.batchId)).toEqual([
       { section: '007', row: '08', quantity: 1, cents: 1000, line: 2 },
       { section: 'GA', row: 'GA', quantity: 2, cents: 1000, line: 3 },
       { section: 'P P', row: 'P P', quantity: 1, cents: 1000, line: 4 },
       { section: '101', row: '11/12', quantity: 2, cents: 1000, line: 5 },
     ]);
-    expect(rows(uni.batchId)).toEqual([
+    expect(await listingsOf(uni.batchId)).toEqual([
       { section: 'Parterre Général', row: 'Rangée 3', quantity: 2, cents: 4200, line: 2 },
       { section: '東スタンド', row: 'い', quantity: 1, cents: 800000, line: 3 },
       { section: 'Балкон', row: 'Ряд 2', quantity: 4, cents: 1500, line: 4 },
       { section: '🎟️ VIP', row: 'Ω', quantity: 1, cents: 30000, line: 5 },
     ]);
     // Quoted commas, doubled quotes and newlines inside quotes; the next row's line counts the quoted newlines.
-    expect(rows(quoted.batchId)).toEqual([
+    expect(await listingsOf(quoted.batchId)).toEqual([
       { section: 'Loge, left', row: 'A', quantity: 2, cents: 4200, line: 2 },
       { section: 'Box "Royal"\r\nupper tier', row: '1', quantity: 1, cents: 12000, line: 3 },
       { section: 'Pit,\r\nfront\r\nrail', row: 'GA', quantity: 3, cents: 1950, line: 5 },
       { section: 'Plain', row: 'B', quantity: 1, cents: 1000, line: 8 },
     ]);
-    const tickets = store.readerRaw.prepare('SELECT t.section, t.row FROM tickets t JOIN listings l ON l.id = t.listing_id WHERE l.import_batch_id = ?').all(texts.batchId);
+    const tickets = (await rows(store, 'SELECT t.section, t.row FROM tickets t JOIN listings l ON l.id = t.listing_id WHERE l.import_batch_id = ?', [texts.batchId]));
     expect(tickets).toHaveLength(6);
     expect(tickets).toContainEqual({ section: '007', row: '08' });
   });
 
   it('identical rows inside one file are separate listings', async () => {
     const r = await importListings(store, { input: { file: fixture('duplicates.csv') }, sellerId: 4, dryRun: false, force: true });
-    const n = store.readerRaw.prepare('SELECT count(*) AS listings, sum(quantity) AS units FROM listings WHERE import_batch_id = ?').get(r.batchId);
+    const n = (await rows(store, 'SELECT count(*) AS listings, sum(quantity) AS units FROM listings WHERE import_batch_id = ?', [r.batchId]))[0];
     expect(n).toEqual({ listings: 3, units: 6 });
   });
 });

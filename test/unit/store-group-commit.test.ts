@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../electron/core/store/sqlite/database.js';
+import { openStore, type SqliteStore as Store } from '../../electron/core/store/sqlite/database.js';
 
 // A scratch table keeps these tests about the write path, not about the sell rules.
 async function scratchStore(file = ':memory:', groupCommit?: { maxBatch?: number }): Promise<Store> {

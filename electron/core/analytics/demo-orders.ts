@@ -1,4 +1,4 @@
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
 import { insertOrder, upsertCustomer } from '../store/common/orders-repo.js';
 import { ensureReferralSource } from '../store/common/referrals-repo.js';
 import { markSoldIfAvailable } from '../store/common/tickets-repo.js';
@@ -43,12 +43,15 @@ export async function seedDemoOrders(store: Store, now = new Date()): Promise<De
   const nowMs = now.getTime();
   // Past instants, more of them recent, never in the future.
   const pastIso = () => new Date(nowMs - Math.floor(Math.pow(r(), 1.3) * 30 * 86400000) - 60000).toISOString();
-  const upcoming = store.readerRaw
-    .prepare(
-      `SELECT t.id, t.event_id AS eventId FROM tickets t JOIN events e ON e.id = t.event_id
-       WHERE t.status = 'available' AND e.starts_at_utc > ? AND t.currency = 'USD' ORDER BY t.id`,
-    )
-    .all(now.toISOString()) as { id: number; eventId: number }[];
+  const upcoming = (
+    await store
+      .sql()
+      .all<{ id: number; eventId: number }>(
+        `SELECT t.id, t.event_id AS "eventId" FROM tickets t JOIN events e ON e.id = t.event_id
+         WHERE t.status = 'available' AND e.starts_at_utc > ? AND t.currency = 'USD' ORDER BY t.id`,
+        [now.toISOString()],
+      )
+  ).map((t) => ({ id: Number(t.id), eventId: Number(t.eventId) }));
   if (upcoming.length === 0) return { boxOfficeOrders: 0, partnerOrders: 0 };
 
   const taken = new Set<number>();

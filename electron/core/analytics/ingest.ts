@@ -1,8 +1,8 @@
 import { AppError } from '../../../shared/errors.js';
 import type { IngestReport, IngestResult } from '../../../shared/schemas/analytics.js';
 import { nowIso } from '../../../shared/time.js';
-import type { Store } from '../store/sqlite/database.js';
-import { insertPartnerOrder } from '../store/sqlite/partner-orders-repo.js';
+import type { Store } from '../store/contract/store.js';
+import { insertPartnerOrder } from '../store/common/partner-orders-repo.js';
 import { normaliseEvent, type Normalised } from './normalise.js';
 
 /** Events per write transaction in bulk mode: big enough to amortise fsync, small enough to keep memory flat. */
@@ -57,9 +57,12 @@ class Tally {
 
 /** Validates outside the transaction, then writes the valid events of one chunk in one BEGIN IMMEDIATE. */
 async function writeChunk(store: Store, chunk: Pending[], tally: Tally): Promise<void> {
-  const outcomes = await store.writeSync((db) =>
-    chunk.map(({ normalised: n }) => (n.ok ? insertPartnerOrder(db, n.order) : null)),
-  );
+  const outcomes = await store.write(async (trx) => {
+    const db = store.sql(trx);
+    const out = [];
+    for (const { normalised: n } of chunk) out.push(n.ok ? await insertPartnerOrder(db, n.order) : null);
+    return out;
+  });
   chunk.forEach(({ index, normalised: n }, k) => {
     if (!n.ok) {
       tally.add({ index, eventId: n.eventId, status: 'rejected', partnerOrderId: null, errors: n.errors, message: 'not stored: the event is not valid' });

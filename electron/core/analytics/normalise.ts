@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { COUNTED_FINANCIAL_STATUSES, PartnerOrderEvent, type PartnerAddress } from '../../../shared/schemas/analytics.js';
-import type { NewPartnerOrder, PartnerAddressRow } from '../store/sqlite/partner-orders-repo.js';
+import type { NewPartnerOrder, PartnerAddressRow } from '../store/common/partner-orders-repo.js';
 
 export interface EventError {
   path: string;

@@ -1,7 +1,7 @@
 import { formatCents } from '../../../shared/money.js';
 import type { OpOutput, OpParsedInput } from '../../../shared/operations/index.js';
-import type SQLite from 'better-sqlite3';
-import * as repo from '../store/sqlite/reports-repo.js';
+import type { SqlRunner } from '../store/contract/sql.js';
+import * as repo from '../store/common/reports-repo.js';
 import { dayIndexOfBucket, resolveRange, weekOf, type ResolvedRange } from './time-range.js';
 
 /** Channels of box-office orders; any other channel name is a partner channel. */
@@ -57,11 +57,11 @@ function merge<T extends object>(rows: T[], key: (t: T) => string): T[] {
   return [...m.values()];
 }
 
-export function revenueReport(db: SQLite.Database, input: OpParsedInput<'reportRevenue'>, opts?: ReportOptions): OpOutput<'reportRevenue'> {
+export async function revenueReport(db: SqlRunner, input: OpParsedInput<'reportRevenue'>, opts?: ReportOptions): Promise<OpOutput<'reportRevenue'>> {
   const { range, filter, meta } = prepare(input, opts);
   const perDay = range.days.map(() => ({ n: 0, cents: 0 }));
   const dayOf = new Map<string, number>();
-  for (const b of repo.revenueBuckets(db, filter, range.bucketChars)) {
+  for (const b of await repo.revenueBuckets(db, filter, range.bucketChars)) {
     let i = dayOf.get(b.bucket);
     if (i === undefined) dayOf.set(b.bucket, (i = dayIndexOfBucket(range, b.bucket)));
     if (i < 0) continue;
@@ -82,18 +82,18 @@ export function revenueReport(db: SQLite.Database, input: OpParsedInput<'reportR
   return { meta, granularity: input.granularity, items, total: { orders: total.n, ...money(total.cents) } };
 }
 
-export function topCustomersReport(db: SQLite.Database, input: OpParsedInput<'reportTopCustomers'>, opts?: ReportOptions): OpOutput<'reportTopCustomers'> {
+export async function topCustomersReport(db: SqlRunner, input: OpParsedInput<'reportTopCustomers'>, opts?: ReportOptions): Promise<OpOutput<'reportTopCustomers'>> {
   const { filter, meta } = prepare(input, opts);
-  const rows = repo.topCustomers(db, filter, input.limit);
+  const rows = await repo.topCustomers(db, filter, input.limit);
   return {
     meta,
     items: rows.map((r, i) => ({ rank: i + 1, customerId: r.customerId, name: r.name, email: r.email, orders: r.n, ...money(r.cents) })),
   };
 }
 
-export function regionReport(db: SQLite.Database, input: OpParsedInput<'reportSalesByRegion'>, opts?: ReportOptions): OpOutput<'reportSalesByRegion'> {
+export async function regionReport(db: SqlRunner, input: OpParsedInput<'reportSalesByRegion'>, opts?: ReportOptions): Promise<OpOutput<'reportSalesByRegion'>> {
   const { filter, meta } = prepare(input, opts);
-  let rows = repo.salesByPlace(db, filter, input.address);
+  let rows = await repo.salesByPlace(db, filter, input.address);
   if (input.level === 'country') rows = rows.map((r) => ({ ...r, region: null }));
   const merged = merge(rows, (r) => `${norm(r.country)}|${norm(r.region)}`).sort(byRevenue((r) => `${r.country}|${r.region}`));
   return {
@@ -103,16 +103,16 @@ export function regionReport(db: SQLite.Database, input: OpParsedInput<'reportSa
   };
 }
 
-export function referralReport(db: SQLite.Database, input: OpParsedInput<'reportSalesByReferral'>, opts?: ReportOptions): OpOutput<'reportSalesByReferral'> {
+export async function referralReport(db: SqlRunner, input: OpParsedInput<'reportSalesByReferral'>, opts?: ReportOptions): Promise<OpOutput<'reportSalesByReferral'>> {
   const { filter, meta } = prepare(input, opts);
-  const merged = merge(repo.salesByReferral(db, filter), (r) => norm(r.referral)).sort(byRevenue((r) => r.referral ?? ''));
+  const merged = merge(await repo.salesByReferral(db, filter), (r) => norm(r.referral)).sort(byRevenue((r) => r.referral ?? ''));
   return { meta, items: merged.map((r) => ({ referral: r.referral, orders: r.n, ...money(r.cents) })) };
 }
 
-export function eventSalesReport(db: SQLite.Database, input: OpParsedInput<'reportEventSales'>, opts?: ReportOptions): OpOutput<'reportEventSales'> {
+export async function eventSalesReport(db: SqlRunner, input: OpParsedInput<'reportEventSales'>, opts?: ReportOptions): Promise<OpOutput<'reportEventSales'>> {
   const { filter, meta } = prepare(input, opts);
   const totals = new Map<number, { sold: number; cents: number }>();
-  for (const r of repo.salesByEvent(db, filter)) {
+  for (const r of await repo.salesByEvent(db, filter)) {
     const t = totals.get(r.eventId) ?? { sold: 0, cents: 0 };
     t.sold += r.sold;
     t.cents += r.cents;
@@ -125,9 +125,9 @@ export function eventSalesReport(db: SQLite.Database, input: OpParsedInput<'repo
   if (filter.rawOnly) {
     const allTime = { ...filter, fromUtc: '0001-01-01T00:00:00.000Z', toUtc: '9999-12-31T00:00:00.000Z', boxOfficeChannels: 'all' as const, partnerChannels: null };
     soldEver = new Map();
-    for (const r of repo.salesByEvent(db, allTime)) soldEver.set(r.eventId, (soldEver.get(r.eventId) ?? 0) + r.sold);
-  } else soldEver = repo.eventSoldEver(db, ids, input.currency);
-  const items = repo.eventInfo(db, ids).map((e) => {
+    for (const r of await repo.salesByEvent(db, allTime)) soldEver.set(r.eventId, (soldEver.get(r.eventId) ?? 0) + r.sold);
+  } else soldEver = await repo.eventSoldEver(db, ids, input.currency);
+  const items = (await repo.eventInfo(db, ids)).map((e) => {
     const t = totals.get(e.id)!;
     const soldNow = soldEver.get(e.id) ?? 0;
     const listed = soldNow + e.unsold;
@@ -147,15 +147,15 @@ export function eventSalesReport(db: SQLite.Database, input: OpParsedInput<'repo
   return { meta, items };
 }
 
-export function sellerReport(db: SQLite.Database, input: OpParsedInput<'reportSellerSales'>, opts?: ReportOptions): OpOutput<'reportSellerSales'> {
+export async function sellerReport(db: SqlRunner, input: OpParsedInput<'reportSellerSales'>, opts?: ReportOptions): Promise<OpOutput<'reportSellerSales'>> {
   const { filter, meta } = prepare(input, opts);
-  const rows = repo.salesBySeller(db, filter).sort(byRevenue((r) => r.seller));
+  const rows = (await repo.salesBySeller(db, filter)).sort(byRevenue((r) => r.seller));
   return { meta, items: rows.map((r) => ({ sellerId: r.sellerId, seller: r.seller, orders: r.orders, tickets: r.tickets, ...money(r.cents) })) };
 }
 
-export function shiftReport(db: SQLite.Database, input: OpParsedInput<'reportShift'>, opts?: ReportOptions): OpOutput<'reportShift'> {
+export async function shiftReport(db: SqlRunner, input: OpParsedInput<'reportShift'>, opts?: ReportOptions): Promise<OpOutput<'reportShift'>> {
   const { filter, meta } = prepare(input, opts);
-  const rows = merge(repo.shiftTotals(db, filter), (r) => `${r.channel}|${r.tender ?? ''}|${r.clerk ?? ''}`).sort(
+  const rows = merge(await repo.shiftTotals(db, filter), (r) => `${r.channel}|${r.tender ?? ''}|${r.clerk ?? ''}`).sort(
     (a, b) => a.channel.localeCompare(b.channel) || (a.tender ?? '').localeCompare(b.tender ?? '') || (a.clerk ?? '').localeCompare(b.clerk ?? ''),
   );
   const cash = rows.filter((r) => BOX_OFFICE_CHANNELS.has(r.channel) && r.tender === 'cash').reduce((n, r) => n + r.amountCents, 0);

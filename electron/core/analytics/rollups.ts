@@ -1,5 +1,5 @@
-import type { Store } from '../store/sqlite/database.js';
-import { foldRollups, rollupBehind, rollupState } from '../store/sqlite/reports-repo.js';
+import type { Store } from '../store/contract/store.js';
+import { foldRollups, rollupBehind, rollupState } from '../store/common/reports-repo.js';
 
 /**
  * Brings the report rollups up to date before a report reads them. Usually a no-op (one indexed
@@ -8,7 +8,13 @@ import { foldRollups, rollupBehind, rollupState } from '../store/sqlite/reports-
  * already holds many orders catches up this way too (about 20 s for 1,000,000 orders).
  */
 export async function ensureRollups(store: Store): Promise<void> {
-  if (!rollupBehind(rollupState(store.readerRaw))) return;
+  if (!rollupBehind(await rollupState(store.sql()))) return;
   let more = true;
-  while (more) more = await store.writeSync((db) => foldRollups(db));
+  while (more) {
+    more = await store.write(async (trx) => {
+      const sql = store.sql(trx);
+      await sql.dialect.lockForRollups(sql);
+      return foldRollups(sql);
+    });
+  }
 }

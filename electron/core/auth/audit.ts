@@ -1,8 +1,8 @@
-import type SQLite from 'better-sqlite3';
 import type { OperationName } from '../../../shared/operations/index.js';
 import { nowIso } from '../../../shared/time.js';
-import type { DB, Store, TaskRunner } from '../store/sqlite/database.js';
-import { insertAudit, insertAuditSync, type AuditInsert } from '../store/common/audit-repo.js';
+import type { DB, Store } from '../store/contract/store.js';
+import type { TaskArgs, TaskName, TaskResult } from '../store/contract/tasks.js';
+import { insertAudit, type AuditInsert } from '../store/common/audit-repo.js';
 import type { Actor, AuditNote } from '../services/context.js';
 import { json, subjectOf, type AuditTemplate } from '../store/contract/audit-row.js';
 
@@ -95,20 +95,30 @@ class AuditCall {
     };
   }
 
-  /** True for the write that is to carry the entry: the first one under way while none has. */
-  claim(): boolean {
+  private owner: object | null = null;
+
+  /**
+   * True for the write that is to carry the entry: the first one under way while none has. The same
+   * write may ask again (a PostgreSQL transaction retried after a deadlock runs its function again).
+   */
+  claim(owner: object): boolean {
+    if (this.state === 'pending' && this.owner === owner) return true;
     if (this.state !== 'none') return false;
     this.state = 'pending';
+    this.owner = owner;
     return true;
   }
 
-  carried(): void {
-    this.state = 'done';
+  carried(owner: object): void {
+    if (this.owner === owner) this.state = 'done';
   }
 
   /** The write that claimed the entry did not commit: the next write carries it. */
-  release(): void {
-    if (this.state === 'pending') this.state = 'none';
+  release(owner: object): void {
+    if (this.state === 'pending' && this.owner === owner) {
+      this.state = 'none';
+      this.owner = null;
+    }
   }
 
   pending(): boolean {
@@ -132,57 +142,37 @@ function auditedView(store: Store): Store {
     write: {
       value<T>(this: View, fn: (trx: DB) => Promise<T>): Promise<T> {
         const call = this[CALL];
-        return call.store.write(async (trx) => {
-          const mine = call.claim();
-          try {
+        const owner = {};
+        return call.store
+          .write(async (trx) => {
             const r = await fn(trx);
-            if (mine) {
-              await insertAudit(trx, call.row(r));
-              call.carried();
-            }
+            if (call.claim(owner)) await insertAudit(trx, call.row(r));
             return r;
-          } finally {
-            if (mine) call.release();
-          }
-        });
+          })
+          .then(
+            (r) => {
+              call.carried(owner);
+              return r;
+            },
+            (err: unknown) => {
+              call.release(owner);
+              throw err;
+            },
+          );
       },
     },
-    writeSync: {
-      value<T>(this: View, fn: (raw: SQLite.Database) => T): Promise<T> {
-        const store = this[CALL].store;
-        return this.write(async () => fn(store.writerRaw));
-      },
-    },
-    writeGrouped: {
-      value<T>(this: View, fn: (db: SQLite.Database) => T): Promise<T> {
+    task: {
+      value<K extends TaskName>(this: View, task: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
         const call = this[CALL];
-        return call.store.writeGrouped((db) => {
-          const mine = call.claim();
-          try {
-            const r = fn(db);
-            if (mine) {
-              insertAuditSync(db, call.row(r));
-              call.carried();
-            }
-            return r;
-          } finally {
-            if (mine) call.release();
-          }
-        });
-      },
-    },
-    writeTask: {
-      value(this: View, task: string, args: object, runHere: TaskRunner): Promise<unknown> {
-        const call = this[CALL];
-        const mine = call.claim();
-        const sent = mine ? { ...args, audit: call.template() } : args;
-        return call.store.writeTask(task, sent, runHere).then(
+        const owner = {};
+        const sent = call.claim(owner) ? { ...args, audit: call.template() } : args;
+        return call.store.task(task, sent).then(
           (r) => {
-            if (mine) call.carried();
+            call.carried(owner);
             return r;
           },
           (err: unknown) => {
-            if (mine) call.release();
+            call.release(owner);
             throw err;
           },
         );

@@ -4,9 +4,7 @@ import { PERMISSIONS, type Permission } from '../../../shared/operations/define.
 import { nowIso } from '../../../shared/time.js';
 import type { Caller } from '../services/dispatch.js';
 import type { Actor, SessionPort } from '../services/context.js';
-import type SQLite from 'better-sqlite3';
-import { firstActiveAdminForAuth, tokenByHash, userForAuth, type UserAuthRow } from '../store/sqlite/auth-statements.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { AuthLookups, Store, TokenAuthRow, UserAuthRow } from '../store/contract/store.js';
 import * as usersRepo from '../store/common/users-repo.js';
 import { insertAudit } from '../store/common/audit-repo.js';
 import { hashSecret, newPassword } from './passwords.js';
@@ -35,95 +33,82 @@ export function callerOf(actor: Actor, session?: SessionPort): Caller {
   return { permissions: permissionsOf(actor.role), actor, session };
 }
 
+type CallerOptions = { terminal: string | null; tokenId?: number | null; via: Actor['via']; session?: SessionPort };
+
+/** An answer that may come now (SQLite) or later (PostgreSQL): awaited only when it is a promise, on the hot path. */
+type Maybe<T> = T | Promise<T>;
+const then = <T, R>(v: Maybe<T>, f: (t: T) => R): Maybe<R> => (v instanceof Promise ? v.then(f) : f(v));
+
 /** An active user as a caller; null if the user is gone or deactivated (sessions and tokens stop at once). */
-export function callerForUser(
-  db: SQLite.Database,
-  userId: number,
-  o: { terminal: string | null; tokenId?: number | null; via: Actor['via']; session?: SessionPort },
-): Caller | null {
-  const u = userForAuth(db, userId);
-  return u ? callerOfRow(u, o) : null;
+export function callerForUser(auth: AuthLookups, userId: number, o: CallerOptions): Maybe<Caller | null> {
+  return then(auth.user(userId), (u) => (u ? callerOfRow(u, o) : null));
 }
 
-function callerOfRow(u: UserAuthRow, o: { terminal: string | null; tokenId?: number | null; via: Actor['via']; session?: SessionPort }): Caller | null {
-  if (u.active !== 1 || !isRole(u.role)) return null;
+function callerOfRow(u: UserAuthRow, o: CallerOptions): Caller | null {
+  if (Number(u.active) !== 1 || !isRole(u.role)) return null;
   return callerOf(
-    { userId: u.id, username: u.username, role: u.role, sellerId: u.seller_id, terminal: o.terminal, tokenId: o.tokenId ?? null, via: o.via },
+    { userId: Number(u.id), username: u.username, role: u.role, sellerId: u.seller_id === null ? null : Number(u.seller_id), terminal: o.terminal, tokenId: o.tokenId ?? null, via: o.via },
     o.session,
   );
 }
 
 /** The first active admin as a caller (the server token before its user exists), or null. */
-export function firstAdminCaller(db: SQLite.Database, o: { terminal: string | null; via: Actor['via']; session?: SessionPort }): Caller | null {
-  const u = firstActiveAdminForAuth(db);
-  return u ? callerOfRow(u, o) : null;
+export function firstAdminCaller(auth: AuthLookups, o: { terminal: string | null; via: Actor['via']; session?: SessionPort }): Maybe<Caller | null> {
+  return then(auth.firstAdmin(), (u) => (u ? callerOfRow(u, o) : null));
 }
 
 export type TokenLookup = { kind: 'ok'; caller: Caller } | { kind: 'revoked' } | { kind: 'unknown' };
 
-/** Looked up by hash on every request (no cache), so a revocation takes effect on the next request. */
-export function callerForToken(db: SQLite.Database, token: string, terminal: string | null): TokenLookup {
-  const row = tokenByHash(db, sha256Hex(token));
-  if (!row) return { kind: 'unknown' };
-  if (row.revoked_at !== null) return { kind: 'revoked' };
-  const caller = callerForUser(db, row.user_id, { terminal, tokenId: row.token_id, via: 'token' });
-  return caller ? { kind: 'ok', caller } : { kind: 'revoked' };
+/** Looked up by hash (no cache), so a revocation takes effect on the next request. */
+export function callerForToken(auth: AuthLookups, token: string, terminal: string | null): Maybe<TokenLookup> {
+  return then(auth.tokenByHash(sha256Hex(token)), (row: TokenAuthRow | undefined): Maybe<TokenLookup> => {
+    if (!row) return { kind: 'unknown' };
+    if (row.revoked_at !== null) return { kind: 'revoked' };
+    return then(callerForUser(auth, Number(row.user_id), { terminal, tokenId: Number(row.token_id), via: 'token' }), (caller): TokenLookup =>
+      caller ? { kind: 'ok', caller } : { kind: 'revoked' },
+    );
+  }) as Maybe<TokenLookup>;
 }
 
 /**
- * Bearer tokens → callers, for the HTTP server. An entry is good only while nothing has been
- * committed to the database since it was looked up: PRAGMA data_version on the reader moves with
- * every commit of any other connection (this process's writer, the writer lane, another terminal),
- * so a revocation or a deactivation counts from the next request exactly as without the cache;
- * during a rush of sales an entry lives for about one group. An in-memory store's reader is its
- * writer, whose own commits do not move data_version: there every request looks the token up.
- *
- * data_version is read once per turn of the event loop, not per request: a rush brings tens of
- * requests per turn, and the PRAGMA (a WAL read lock) was the serving thread's costliest statement.
- * A request sent after a revocation was acknowledged (by this server or another process) is read
- * from its socket in a later turn than the one that read data_version, so it still sees the change.
+ * Bearer tokens → callers, for the HTTP server. An entry is good only while the store's auth version
+ * has not moved since it was looked up (store.auth.version(): it moves with every commit that could
+ * change an answer, by any process on the store), so a revocation or a deactivation counts from the
+ * next request exactly as without the cache; during a rush of sales an entry lives for about one
+ * group. Where the engine cannot tell (version() null), every request looks the token up.
  */
 export class TokenCallers {
-  private readonly version: SQLite.Statement | null;
   private readonly entries = new Map<string, Caller>();
-  private seen = -1;
-  private checkedThisTurn = false;
-  private readonly endTurn = () => {
-    this.checkedThisTurn = false;
-  };
+  private seen: number | null = null;
 
-  constructor(private readonly store: Store) {
-    this.version = store.readerRaw === store.writerRaw ? null : store.readerRaw.prepare('PRAGMA data_version').pluck();
-  }
+  constructor(private readonly store: Store) {}
 
-  lookup(token: string, terminal: string): TokenLookup {
-    if (!this.version) return callerForToken(this.store.readerRaw, token, terminal);
-    if (!this.checkedThisTurn) {
-      this.checkedThisTurn = true;
-      setImmediate(this.endTurn);
-      const v = this.version.get() as number;
-      if (v !== this.seen) {
-        this.entries.clear();
-        this.seen = v;
-      }
+  lookup(token: string, terminal: string): Maybe<TokenLookup> {
+    const v = this.store.auth.version();
+    if (v === null) return callerForToken(this.store.auth, token, terminal);
+    if (v !== this.seen) {
+      this.entries.clear();
+      this.seen = v;
     }
     const key = `${terminal}\n${token}`;
     const hit = this.entries.get(key);
     if (hit) return { kind: 'ok', caller: hit };
-    const found = callerForToken(this.store.readerRaw, token, terminal);
-    if (found.kind === 'ok' && this.entries.size < 1024) this.entries.set(key, found.caller);
-    return found;
+    return then(callerForToken(this.store.auth, token, terminal), (found) => {
+      // Only if nothing moved meanwhile: a lookup that waited on the network may have raced a revocation.
+      if (found.kind === 'ok' && this.entries.size < 1024 && this.seen === v) this.entries.set(key, found.caller);
+      return found;
+    });
   }
 }
 
-// Keyed by the writer connection: handlers see a per-call view of the store (auth/audit.ts), not the store itself.
+// Keyed by the store's auth lookups: handlers see a per-call view of the store (auth/audit.ts), not the store itself.
 const throttles = new WeakMap<object, LoginThrottle>();
 /** One sign-in throttle per store (i.e. per box office process); tests install their own clock. */
 export function loginThrottle(store: Store, make?: () => LoginThrottle): LoginThrottle {
-  let t = throttles.get(store.writerRaw);
+  let t = throttles.get(store.auth);
   if (!t || make) {
     t = make?.() ?? new LoginThrottle();
-    throttles.set(store.writerRaw, t);
+    throttles.set(store.auth, t);
   }
   return t;
 }
@@ -217,7 +202,7 @@ export class KioskSessions {
     };
     const userId = this.users.get(senderId);
     if (userId === undefined) return anonymous(session, terminal);
-    const caller = callerForUser(this.store.readerRaw, userId, { terminal, via: 'kiosk', session });
+    const caller = await callerForUser(this.store.auth, userId, { terminal, via: 'kiosk', session });
     if (!caller) this.users.delete(senderId);
     return caller ?? anonymous(session, terminal);
   }

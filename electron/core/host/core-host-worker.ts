@@ -6,9 +6,8 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { KioskSessions } from '../auth/callers.js';
 import { openDataDir } from '../boot.js';
 import { recoverInterruptedImports } from '../import/csv-import.js';
-import { feedOf } from '../live/change-feed.js';
 import type { OpContext } from '../services/context.js';
-import { openStore, type Store } from '../store/sqlite/database.js';
+import { openStore, type SqliteStore as Store } from '../store/sqlite/database.js';
 import { answerCall, resolveCaller } from './answer.js';
 import { createHttpControl, type DesktopHttpControl } from './http-control.js';
 import { errorInfo, type HostInit, type HostMessage, type HostRequest } from './protocol.js';
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   }
   const ctx: OpContext = { store, version: init.version, channel: 'kiosk', ...(http ? { httpControl: http } : {}) };
   const sessions = new KioskSessions(store);
-  const unsubscribe = init.seatChanges ? feedOf(store).subscribe((change) => post({ type: 'seat-change', change })) : () => undefined;
+  const unsubscribe = init.seatChanges ? store.feed.subscribe((change) => post({ type: 'seat-change', change })) : () => undefined;
 
   let closing: Promise<void> | null = null;
   const close = () =>

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { OperationName } from '../../../shared/operations/index.js';
 import type { HttpServerSettings, HttpServerStatus } from '../../../shared/operations/desktop-ops.js';
 import type { FirstRunAdmin } from '../auth/callers.js';
-import type { SeatChange } from '../live/change-feed.js';
+import type { SeatChange } from '../store/contract/shapes.js';
 import { startWorker } from '../threads/start-worker.js';
 import { errorInfo, fromErrorInfo, type CallerRef, type CoreAnswer, type CoreClient, type HostCall, type HostInit, type HostMessage, type HostRequest, type StoreSpec } from './protocol.js';
 

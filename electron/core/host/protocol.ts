@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../../shared/errors.js';
 import type { OperationName } from '../../../shared/operations/index.js';
 import type { HttpServerSettings, HttpServerStatus } from '../../../shared/operations/desktop-ops.js';
 import type { FirstRunAdmin } from '../auth/callers.js';
-import type { SeatChange } from '../live/change-feed.js';
+import type { SeatChange } from '../store/contract/shapes.js';
 
 /** What one operation call answers, across IPC and across the worker: errors travel as data. */
 export type IpcResult<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };

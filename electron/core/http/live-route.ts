@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.js';
-import { feedOf } from '../live/change-feed.js';
 import type { Caller } from '../services/dispatch.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
 import { API_PREFIX } from './openapi.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -27,7 +26,7 @@ export function registerLiveRoute(app: FastifyInstance, store: Store, authentica
     }
     const id = Number((req.params as { id: string }).id);
     if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('VALIDATION_FAILED', 'id must be a positive integer', { field: 'id' });
-    if (!store.readerRaw.prepare('SELECT 1 FROM events WHERE id = ?').get(id)) throw new AppError('NOT_FOUND', `event ${id} does not exist`, { id });
+    if (!(await store.reader.selectFrom('events').select('id').where('id', '=', id).executeTakeFirst())) throw new AppError('NOT_FOUND', `event ${id} does not exist`, { id });
 
     reply.hijack();
     const res = reply.raw;
@@ -40,7 +39,7 @@ export function registerLiveRoute(app: FastifyInstance, store: Store, authentica
     });
     res.write(`retry: 1000\nevent: ready\ndata: {"eventId":${id}}\n\n`);
     let seq = 0;
-    const unsubscribe = feedOf(store).subscribe((change) => {
+    const unsubscribe = store.feed.subscribe((change) => {
       res.write(`id: ${++seq}\nevent: seats\ndata: ${JSON.stringify(change)}\n\n`);
     }, id);
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);

@@ -130,8 +130,8 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   };
 
   /** The server token before its user exists (tests, an API-only server): the first admin, or an admin with no account. */
-  const serverTokenCaller = (terminal: string, session?: SessionPort): Caller => {
-    const admin = firstAdminCaller(o.ctx.store.readerRaw, { terminal, via: 'token', session });
+  const serverTokenCaller = async (terminal: string, session?: SessionPort): Promise<Caller> => {
+    const admin = await firstAdminCaller(o.ctx.store.auth, { terminal, via: 'token', session });
     if (admin) return admin;
     return callerOf({ userId: null, username: 'server-token', role: 'admin', sellerId: null, terminal, tokenId: null, via: 'token' }, session);
   };
@@ -146,7 +146,8 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       const token = auth.slice(7).trim();
-      const found = tokenCallers.lookup(token, terminal);
+      const looked = tokenCallers.lookup(token, terminal);
+      const found = looked instanceof Promise ? await looked : looked;
       if (found.kind === 'ok') return { ...found.caller, session };
       if (found.kind === 'unknown' && safeEqual(token, o.token)) return serverTokenCaller(terminal, session);
       throw new AppError('UNAUTHORIZED', found.kind === 'revoked' ? 'This API token was revoked' : 'The API token is not valid');
@@ -160,7 +161,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
         throw new AppError('FORBIDDEN', 'Cross-origin requests are refused', { origin });
       }
       const bterm = `browser ${req.ip}`;
-      const caller = userId === null ? serverTokenCaller(bterm, session) : callerForUser(o.ctx.store.readerRaw, userId, { terminal: bterm, via: 'session', session });
+      const caller = userId === null ? await serverTokenCaller(bterm, session) : await callerForUser(o.ctx.store.auth, userId, { terminal: bterm, via: 'session', session });
       if (caller) return caller;
       sessions.end(sid); // the account was deactivated: its sessions end at once
     }

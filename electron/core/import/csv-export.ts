@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { AppError } from '../../../shared/errors.js';
 import { formatCents } from '../../../shared/money.js';
 import { toUtcIso } from '../../../shared/time.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -44,25 +44,24 @@ async function buildCsv(
   select: string,
 ): Promise<{ csv: string; rows: number }> {
   const whereSql = q.where.length ? `WHERE ${q.where.join(' AND ')}` : '';
-  const total = store.readerRaw.prepare(`SELECT count(*) FROM ${q.from} ${whereSql}`).pluck().get(...q.args) as number;
+  const sql = store.sql();
+  const total = Number((await sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${q.from} ${whereSql}`, q.args))!.n);
   if (total > MAX_EXPORT_ROWS) {
     throw new AppError('VALIDATION_FAILED', `That export has ${total} rows, more than ${MAX_EXPORT_ROWS}: choose an event or a shorter date range`, {
       rows: total,
       max: MAX_EXPORT_ROWS,
     });
   }
-  const page = store.readerRaw.prepare(
-    `SELECT ${select}, ${q.key} AS k FROM ${q.from} ${q.where.length ? `${whereSql} AND` : 'WHERE'} ${q.key} > ? ORDER BY ${q.key} LIMIT ${PAGE}`,
-  );
+  const page = `SELECT ${select}, ${q.key} AS k FROM ${q.from} ${q.where.length ? `${whereSql} AND` : 'WHERE'} ${q.key} > ? ORDER BY ${q.key} LIMIT ${PAGE}`;
   const parts = [Papa.unparse({ fields: header, data: [] }, { newline: '\r\n' })];
   let after = 0;
   let n = 0;
   for (;;) {
-    const rows = page.all(...q.args, after) as Row[];
+    const rows = await sql.all<Row>(page, [...q.args, after]);
     if (rows.length === 0) break;
     parts.push(Papa.unparse(rows.map((r) => toCells(r).map(safeCell)), { newline: '\r\n' }));
     n += rows.length;
-    after = rows[rows.length - 1]!.k as number;
+    after = Number(rows[rows.length - 1]!.k);
     await yieldToLoop();
   }
   return { csv: `${parts.join('\r\n')}\r\n`, rows: n };

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors.js';
 import type { ImportMapping, ImportReport } from '../../../shared/schemas/import.js';
 import { nowIso } from '../../../shared/time.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
+import type { SqlRunner } from '../store/contract/sql.js';
 import { readRows, type Delimiter, type RowReaderInfo } from './csv-rows.js';
 import { sha256Of, sha256OfFile, textPieces, totalBytesOf, type CsvSource, type SourceStats } from './csv-source.js';
-import * as repo from '../store/sqlite/import-repo.js';
+import * as repo from '../store/common/import-repo.js';
 import { checkRow, headerScore, resolveColumns, suggestMapping, type ValidRow } from './listing-rules.js';
 
 export { matchHeader, IMPORT_FIELDS } from './listing-rules.js';
@@ -66,11 +67,10 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
   const input: CsvSource = o.input ?? { text: o.csv ?? '' };
   const mode = o.mode ?? 'valid-rows';
   const maxRejected = o.maxRejectedInReport ?? 1000;
-  const raw = store.writerRaw;
-  if (!repo.sellerExists(store.readerRaw, o.sellerId)) throw new AppError('NOT_FOUND', `seller ${o.sellerId} does not exist`, { sellerId: o.sellerId });
+  if (!(await repo.sellerExists(store.sql(), o.sellerId))) throw new AppError('NOT_FOUND', `seller ${o.sellerId} does not exist`, { sellerId: o.sellerId });
 
   let sha = (await sha256Of(input)) ?? ('file' in input ? await sha256OfFile(input.file) : null);
-  if (!o.dryRun && !o.force && sha) refuseSameFile(store, o.sellerId, sha);
+  if (!o.dryRun && !o.force && sha) await refuseSameFileIn(store.sql(), o.sellerId, sha, null);
 
   const totalBytes = totalBytesOf(input);
   const stats: SourceStats = { bytesRead: 0, totalBytes, encoding: 'utf-8', hash: createHash('sha256') };
@@ -78,8 +78,8 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
   const now = nowIso();
   const batchId = o.dryRun
     ? null
-    : await store.writeSync((db) =>
-        repo.insertBatch(db, {
+    : await store.write((trx) =>
+        repo.insertBatch(store.sql(trx), {
           sellerId: o.sellerId,
           fileName: o.fileName ?? null,
           sha256: sha ?? '0'.repeat(64),
@@ -91,16 +91,7 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
         }),
       );
 
-  const known = new Map<number, boolean>();
-  const eventExists = (id: number) => {
-    let v = known.get(id);
-    if (v === undefined) {
-      // A file of a million made-up ids must not grow this without bound.
-      if (known.size > 10000) known.clear();
-      known.set(id, (v = repo.eventExists(store.readerRaw, id)));
-    }
-    return v;
-  };
+  const eventExists = knownEvents(store);
   const report = {
     rowsRead: 0,
     rowsValid: 0,
@@ -126,14 +117,14 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
       bytesRead: stats.bytesRead,
       totalBytes,
     });
-  const cancelled = (db: typeof raw) => o.signal?.aborted === true || (batchId !== null && repo.cancelRequested(db, batchId));
+  const cancelled = async (db: SqlRunner) => o.signal?.aborted === true || (batchId !== null && (await repo.cancelRequested(db, batchId)));
 
   /** Stages what the last steps validated and records progress, inside the open transaction. */
-  const flushInto = (db: typeof raw) => {
+  const flushInto = async (db: SqlRunner) => {
     if (batchId === null) return;
-    repo.stageRows(db, batchId, valid);
-    repo.insertRejected(db, batchId, bad);
-    repo.recordProgress(db, batchId, {
+    await repo.stageRows(db, batchId, valid);
+    await repo.insertRejected(db, batchId, bad);
+    await repo.recordProgress(db, batchId, {
       rowsRead: report.rowsRead,
       rowsImported: report.rowsValid,
       rowsRejected: report.rowsRejected,
@@ -149,19 +140,25 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
     let width = 0;
     const rows = readRows(textPieces(input, stats), info, { delimiter: o.delimiter, scoreHeader: headerScore })[Symbol.asyncIterator]();
     // One step = one text piece (~64 KB): parse, validate, stage; well under 50 ms of synchronous work.
-    const step = async (db: typeof raw | null): Promise<boolean> => {
+    const step = async (db: SqlRunner | null): Promise<boolean> => {
       const next = await rows.next();
       if (next.done) return false;
-      for (const r of next.value) {
-        if (!cols) {
-          cols = resolveColumns(r.cells, o.mapping);
-          width = r.cells.length;
-          report.mapping = { ...suggestMapping(r.cells), ...o.mapping };
-          continue;
-        }
+      let piece = next.value;
+      if (!cols && piece.length > 0) {
+        const header = piece[0]!.cells;
+        cols = resolveColumns(header, o.mapping);
+        width = header.length;
+        report.mapping = { ...suggestMapping(header), ...o.mapping };
+        piece = piece.slice(1);
+      }
+      if (!cols) return true;
+      // The events the piece names, looked up together before its rows are checked (checkRow is synchronous).
+      const eventCol = cols.eventId;
+      await eventExists.load(piece.map((r) => r.cells[eventCol]));
+      for (const r of piece) {
         report.rowsRead++;
         lastLine = r.line;
-        const checked = checkRow(r, cols, width, eventExists);
+        const checked = checkRow(r, cols, width, (id) => eventExists.has(id));
         if (checked.ok) {
           const v = checked.row;
           valid.push(v);
@@ -179,7 +176,7 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
           bad.push({ ...rej, cells: r.cells });
         }
       }
-      if (db) flushInto(db);
+      if (db) await flushInto(db);
       valid = [];
       bad = [];
       return true;
@@ -194,11 +191,12 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
         continue;
       }
       // Several steps share one transaction (fewer fsyncs); the event loop turns between steps.
-      await store.write(async () => {
+      await store.write(async (trx) => {
+        const db = store.sql(trx);
         const started = performance.now();
         while (more && performance.now() - started < TRANSACTION_MS) {
-          if (cancelled(raw)) throw new Cancelled();
-          more = await step(raw);
+          if (await cancelled(db)) throw new Cancelled();
+          more = await step(db);
           await yieldToLoop();
         }
       });
@@ -226,16 +224,16 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
       mapping: report.mapping,
       duplicateOf: null as number | null,
     };
-    const prior = repo.findSameFile(store.readerRaw, o.sellerId, sha);
+    const prior = await repo.findSameFile(store.sql(), o.sellerId, sha);
     const duplicateOf = prior && prior.id !== batchId ? prior.id : null;
     const byEvent = [...report.byEvent].sort((a, b) => a[0] - b[0]).map(([eventId, c]) => ({ eventId, ...c }));
     if (batchId === null) {
       return { ...base, duplicateOf, status: 'dry-run', rowsImported: report.rowsValid, ticketsCreated: report.tickets, byEvent, message: null };
     }
-    await store.writeSync((db) => {
-      db.prepare('UPDATE import_batches SET sha256 = ? WHERE id = ?').run(sha, batchId);
-      repo.setMeta(db, batchId, { delimiter: info.delimiter, encoding: stats.encoding, mapping: report.mapping });
-      if (!o.force) refuseSameFileIn(db, o.sellerId, sha!, batchId);
+    await store.write(async (trx) => {
+      const db = store.sql(trx);
+      await repo.setMeta(db, batchId, { sha256: sha!, delimiter: info.delimiter, encoding: stats.encoding, mapping: report.mapping });
+      if (!o.force) await refuseSameFileIn(db, o.sellerId, sha!, batchId);
     });
     if (mode === 'all-or-nothing' && report.rowsRejected > 0) {
       const message = `${report.rowsRejected} of ${report.rowsRead} rows were rejected, so nothing was imported (all-or-nothing)`;
@@ -244,17 +242,17 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
     }
 
     phase = 'publishing';
-    await store.writeSync((db) => repo.startPublishing(db, batchId, nowIso()));
+    await store.write((trx) => repo.startPublishing(store.sql(trx), batchId, nowIso()));
     progress();
     const target = { id: batchId, sellerId: o.sellerId, source: o.listingSource ?? 'import' } as const;
-    await publishAll(store, target, o.publishRows ?? 1000, () => {
-      const cancel = o.signal?.aborted === true || repo.cancelRequested(raw, batchId);
-      if (cancel && repo.ticketsNotAvailable(raw, batchId) === 0) throw new Cancelled();
+    await publishAll(store, target, o.publishRows ?? 1000, async (db) => {
+      const cancel = o.signal?.aborted === true || (await repo.cancelRequested(db, batchId));
+      if (cancel && (await repo.ticketsNotAvailable(db, batchId)) === 0) throw new Cancelled();
     }, (n) => {
       published += n;
       progress();
     });
-    await store.writeSync((db) => repo.completeBatch(db, batchId, nowIso()));
+    await store.write((trx) => repo.completeBatch(store.sql(trx), batchId, nowIso()));
     phase = 'done';
     progress();
     return { ...base, status: 'completed', rowsImported: report.rowsValid, ticketsCreated: report.tickets, byEvent, message: null };
@@ -293,12 +291,29 @@ export async function importListings(store: Store, o: ImportOptions): Promise<Im
   }
 }
 
-function refuseSameFile(store: Store, sellerId: number, sha: string) {
-  refuseSameFileIn(store.readerRaw, sellerId, sha, null);
+/**
+ * Which event ids exist, asked of the store once per piece of the file for the ids it has not seen,
+ * and remembered (bounded: a file of a million made-up ids must not grow this without limit).
+ */
+export function knownEvents(store: Store) {
+  const known = new Map<number, boolean>();
+  return {
+    async load(texts: (string | undefined)[]): Promise<void> {
+      const ids = [...new Set(texts.map((t) => (t !== undefined && /^\s*\d{1,15}\s*$/.test(t) ? Number(t) : NaN)))].filter((n) => n >= 1 && !known.has(n));
+      if (ids.length === 0) return;
+      if (known.size + ids.length > 10000) known.clear();
+      for (let i = 0; i < ids.length; i += 500) {
+        const slice = ids.slice(i, i + 500);
+        const found = new Set((await store.sql().all<{ id: number }>(`SELECT id FROM events WHERE id IN (${slice.map(() => '?').join(',')})`, slice)).map((r) => Number(r.id)));
+        for (const id of slice) known.set(id, found.has(id));
+      }
+    },
+    has: (id: number) => known.get(id) === true,
+  };
 }
 
-function refuseSameFileIn(db: Store['writerRaw'], sellerId: number, sha: string, self: number | null) {
-  const prior = repo.findSameFile(db, sellerId, sha);
+async function refuseSameFileIn(db: SqlRunner, sellerId: number, sha: string, self: number | null) {
+  const prior = await repo.findSameFile(db, sellerId, sha);
   if (!prior || prior.id === self) return;
   if (prior.status === 'running') {
     throw new AppError('CONFLICT', `This file is being imported for seller ${sellerId} right now (batch ${prior.id})`, { batchId: prior.id, sha256: sha });
@@ -314,16 +329,17 @@ async function publishAll(
   store: Store,
   target: { id: number; sellerId: number; source: 'import' | 'seed' },
   rowsPerStep: number,
-  check: () => void,
+  check: (db: SqlRunner) => Promise<void>,
   onStep: (rows: number) => void,
 ) {
   let more = true;
   while (more) {
-    await store.write(async () => {
+    await store.write(async (trx) => {
+      const db = store.sql(trx);
       const started = performance.now();
       while (more && performance.now() - started < TRANSACTION_MS) {
-        check();
-        const n = repo.publishChunk(store.writerRaw, target, rowsPerStep, nowIso());
+        await check(db);
+        const n = await repo.publishChunk(db, target, rowsPerStep, nowIso());
         more = n > 0;
         if (more) onStep(n);
         await yieldToLoop();
@@ -334,10 +350,11 @@ async function publishAll(
 
 /** Removes everything the batch wrote (staged and published rows) in small transactions, then marks it failed. */
 async function discard(store: Store, batchId: number, code: 'cancelled' | 'interrupted' | 'rejected-rows' | 'error', message: string) {
-  while ((await store.writeSync((db) => repo.discardStaged(db, batchId, 50000))) > 0) await yieldToLoop();
-  await store.writeSync((db) => {
-    repo.deletePublished(db, batchId);
-    repo.failBatch(db, batchId, code, message, nowIso());
+  while ((await store.write((trx) => repo.discardStaged(store.sql(trx), batchId, 50000))) > 0) await yieldToLoop();
+  await store.write(async (trx) => {
+    const db = store.sql(trx);
+    await repo.deletePublished(db, batchId);
+    await repo.failBatch(db, batchId, code, message, nowIso());
   });
 }
 
@@ -348,14 +365,15 @@ async function discard(store: Store, batchId: number, code: 'cancelled' | 'inter
  */
 export async function recoverInterruptedImports(store: Store): Promise<{ rolledBack: number[]; completed: number[] }> {
   const out = { rolledBack: [] as number[], completed: [] as number[] };
-  for (const b of repo.orphanedBatches(store.writerRaw)) {
+  for (const b of await repo.orphanedBatches(store.sql())) {
+    const id = Number(b.id);
     if (b.phase === 'publishing') {
-      await publishAll(store, { id: b.id, sellerId: b.seller_id, source: 'import' }, 1000, () => undefined, () => undefined);
-      await store.writeSync((db) => repo.completeBatch(db, b.id, nowIso()));
-      out.completed.push(b.id);
+      await publishAll(store, { id, sellerId: Number(b.seller_id), source: 'import' }, 1000, async () => undefined, () => undefined);
+      await store.write((trx) => repo.completeBatch(store.sql(trx), id, nowIso()));
+      out.completed.push(id);
     } else {
-      await discard(store, b.id, 'interrupted', `The import stopped at line ${b.last_line} (the program was closed or crashed); nothing of it was imported. Import the file again.`);
-      out.rolledBack.push(b.id);
+      await discard(store, id, 'interrupted', `The import stopped at line ${b.last_line} (the program was closed or crashed); nothing of it was imported. Import the file again.`);
+      out.rolledBack.push(id);
     }
   }
   return out;

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors.js';
 import { IMPORT_FIELDS, type ImportMapping } from '../../../shared/schemas/import.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
 import { readRows, type CsvRow, type Delimiter, type RowReaderInfo } from './csv-rows.js';
 import { textPieces, type SourceStats } from './csv-source.js';
-import * as repo from '../store/sqlite/import-repo.js';
+import { knownEvents } from './csv-import.js';
 import { checkRow, headerScore, resolveColumns, suggestMapping } from './listing-rules.js';
 
 const LINEBREAK = { '\r\n': 'crlf', '\n': 'lf', '\r': 'cr' } as const;
@@ -32,7 +32,9 @@ export async function previewImport(store: Store, o: { csv: string; mapping?: Im
   const missing = IMPORT_FIELDS.filter((f) => effective[f] === undefined);
   let cols: ReturnType<typeof resolveColumns> | null = null;
   if (missing.length === 0) cols = resolveColumns(header, o.mapping);
-  const exists = (id: number) => repo.eventExists(store.readerRaw, id);
+  const events = knownEvents(store);
+  if (cols) await events.load(sample.map((r) => r.cells[cols!.eventId]));
+  const exists = (id: number) => events.has(id);
   return {
     delimiter: info.delimiter,
     linebreak: info.linebreak ? LINEBREAK[info.linebreak] : null,

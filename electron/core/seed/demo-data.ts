@@ -3,7 +3,7 @@ import { localToOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js
 import { seedDemoOrders } from '../analytics/demo-orders.js';
 import { importListings } from '../import/csv-import.js';
 import { seedSeatingDemo } from './seating-demo.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
 import { insertEvent } from '../store/common/events-repo.js';
 import { insertSeller } from '../store/common/sellers-repo.js';
 import { insertListingWithTickets } from '../store/common/tickets-repo.js';
@@ -129,8 +129,8 @@ export async function seedDemoData(store: Store, now = new Date()): Promise<Seed
   await seedDemoOrders(store, now); // sales for the dashboard (issue 7)
   await seedSeatingDemo(store, now); // seat maps and general admission (issue 4)
   // Counted from the store, so the summary includes what the seating and order demos added.
-  const count = (table: 'venues' | 'events' | 'listings' | 'tickets') => store.readerRaw.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-  return { venues: count('venues'), events: count('events'), listings: count('listings'), tickets: count('tickets') };
+  const count = async (table: 'venues' | 'events' | 'listings' | 'tickets') => Number((await store.sql().get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n);
+  return { venues: await count('venues'), events: await count('events'), listings: await count('listings'), tickets: await count('tickets') };
 }
 
 export async function isEmpty(store: Store): Promise<boolean> {

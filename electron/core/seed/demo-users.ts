@@ -1,6 +1,6 @@
 import { nowIso } from '../../../shared/time.js';
 import { hashSecret } from '../auth/passwords.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
 import * as usersRepo from '../store/common/users-repo.js';
 
 export interface DemoUser {

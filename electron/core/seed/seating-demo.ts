@@ -1,8 +1,8 @@
 import { localToOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js';
 import { SeatingChartInput } from '../../../shared/schemas/seating.js';
 import { layoutChart } from '../services/chart-layout.js';
-import type { Store } from '../store/sqlite/database.js';
-import { assignChart, insertChart } from '../store/sqlite/seating-repo.js';
+import type { Store } from '../store/contract/store.js';
+import { assignChart, insertChart } from '../store/common/seating-repo.js';
 
 /** Demo seating charts: a cinema (150 seats), a theatre (1,500) and a stadium (21,000). */
 export function demoCharts() {
@@ -72,27 +72,30 @@ export const DEMO_SEATED_EVENTS = {
  */
 export async function seedSeatingDemo(store: Store, now: Date): Promise<{ events: number; tickets: number }> {
   const charts = demoCharts();
-  return store.writeSync((db) => {
+  return store.write(async (trx) => {
+    const db = store.sql(trx);
     const created = nowIso();
-    const venue = (name: string) => db.prepare('SELECT id, timezone FROM venues WHERE name = ?').get(name) as { id: number; timezone: string } | undefined;
-    let cinemaVenue = venue('Lakeview Cinema');
+    const venue = (name: string) => db.get<{ id: number; timezone: string }>('SELECT id, timezone FROM venues WHERE name = ?', [name]);
+    let cinemaVenue = await venue('Lakeview Cinema');
     if (!cinemaVenue) {
-      db.prepare(
+      await db.run(
         "INSERT INTO venues (name, address_line1, city, region, postal_code, country, timezone, created_at) VALUES ('Lakeview Cinema', '3000 N Clark St', 'Chicago', 'IL', '60657', 'US', 'America/Chicago', ?)",
-      ).run(created);
-      cinemaVenue = venue('Lakeview Cinema')!;
+        [created],
+      );
+      cinemaVenue = (await venue('Lakeview Cinema'))!;
     }
-    const theatreVenue = venue('The Riverside Theatre') ?? cinemaVenue;
-    const stadiumVenue = venue('Mercedes-Benz Superdome') ?? cinemaVenue;
-    const gaVenue = venue('Mile High Amphitheatre') ?? cinemaVenue;
-    const insertEvent = db.prepare(
-      `INSERT INTO events (name, venue_id, starts_at, starts_at_utc, local_date, category, status, capacity, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'on_sale', ?, ?, ?)`,
-    );
-    const addEvent = (name: string, v: { id: number; timezone: string }, days: number, hour: string, category: string, capacity: number | null) => {
+    const theatreVenue = (await venue('The Riverside Theatre')) ?? cinemaVenue;
+    const stadiumVenue = (await venue('Mercedes-Benz Superdome')) ?? cinemaVenue;
+    const gaVenue = (await venue('Mile High Amphitheatre')) ?? cinemaVenue;
+    const addEvent = async (name: string, v: { id: number; timezone: string }, days: number, hour: string, category: string, capacity: number | null) => {
       const day = new Date(now.getTime() + days * 86400000).toISOString().slice(0, 10);
       const startsAt = localToOffsetDateTime(`${day}T${hour}`, v.timezone);
-      return Number(insertEvent.run(name, v.id, startsAt, toUtcIso(startsAt), startsAt.slice(0, 10), category, capacity, created, created).lastInsertRowid);
+      const row = await db.get<{ id: number }>(
+        `INSERT INTO events (name, venue_id, starts_at, starts_at_utc, local_date, category, status, capacity, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'on_sale', ?, ?, ?) RETURNING id`,
+        [name, v.id, startsAt, toUtcIso(startsAt), startsAt.slice(0, 10), category, capacity, created, created],
+      );
+      return Number(row!.id);
     };
     let tickets = 0;
     const charted = [
@@ -102,19 +105,20 @@ export async function seedSeatingDemo(store: Store, now: Date): Promise<{ events
     ] as const;
     for (const [key, v, days, hour, category] of charted) {
       const input = charts[key];
-      const chartId = insertChart(db, input.name, v.id, input, layoutChart(input), created);
-      const eventId = addEvent(DEMO_SEATED_EVENTS[key], v, days, hour, category, null);
-      tickets += assignChart(db, { eventId, chartId, sellerId: 1, prices: PRICES[key], currency: 'USD', now: created });
+      const chartId = await insertChart(db, input.name, v.id, input, layoutChart(input), created);
+      const eventId = await addEvent(DEMO_SEATED_EVENTS[key], v, days, hour, category, null);
+      tickets += await assignChart(db, { eventId, chartId, sellerId: 1, prices: PRICES[key], currency: 'USD', now: created });
     }
-    const gaId = addEvent(DEMO_SEATED_EVENTS.ga, gaVenue, 90, '20:00', 'concert', 500);
-    db.prepare(
-      "INSERT INTO listings (event_id, seller_id, section, row, quantity, price_cents, currency, source, created_at) VALUES (?, 1, 'GA', 'GA', 500, 4500, 'USD', 'ui', ?)",
-    ).run(gaId, created);
-    const listingId = Number(db.prepare('SELECT last_insert_rowid()').pluck().get());
-    const ticket = db.prepare(
-      "INSERT INTO tickets (listing_id, event_id, seller_id, section, row, seat, price_cents, currency, updated_at) VALUES (?, ?, 1, 'GA', 'GA', NULL, 4500, 'USD', ?)",
+    const gaId = await addEvent(DEMO_SEATED_EVENTS.ga, gaVenue, 90, '20:00', 'concert', 500);
+    const listing = await db.get<{ id: number }>(
+      "INSERT INTO listings (event_id, seller_id, section, row, quantity, price_cents, currency, source, created_at) VALUES (?, 1, 'GA', 'GA', 500, 4500, 'USD', 'ui', ?) RETURNING id",
+      [gaId, created],
     );
-    for (let i = 0; i < 500; i++) ticket.run(listingId, gaId, created);
+    await db.insertMany(
+      'tickets',
+      ['listing_id', 'event_id', 'seller_id', 'section', 'row', 'seat', 'price_cents', 'currency', 'updated_at'],
+      Array.from({ length: 500 }, () => [Number(listing!.id), gaId, 1, 'GA', 'GA', null, 4500, 'USD', created]),
+    );
     tickets += 500;
     return { events: charted.length + 1, tickets };
   });

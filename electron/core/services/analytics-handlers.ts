@@ -20,7 +20,7 @@ type AnalyticsOp =
 /** The reader connection (WAL: reports never wait for sales), once the rollups are current. */
 async function reader(ctx: OpContext) {
   await ensureRollups(ctx.store);
-  return ctx.store.readerRaw;
+  return ctx.store.sql();
 }
 
 export const analyticsHandlers: { [K in AnalyticsOp]: Handler<K> } = {

@@ -4,7 +4,7 @@ import type { OpOutput } from '../../../shared/operations/index.js';
 import { nowIso, toUtcIso } from '../../../shared/time.js';
 import { callerOf, isRole, loginThrottle, newApiToken, permissionList, sha256Hex, tokenPrefix } from '../auth/callers.js';
 import { hashSecret, verifySecret } from '../auth/passwords.js';
-import type { DB, Trx } from '../store/sqlite/database.js';
+import type { DB, Trx } from '../store/contract/store.js';
 import { listAudit, saleAuditOf } from '../store/common/audit-repo.js';
 import { endOrder, orderForChange } from '../store/common/refunds-repo.js';
 import * as sellersRepo from '../store/common/sellers-repo.js';

@@ -1,28 +1,8 @@
 import { AppError } from '../../../shared/errors.js';
 import type { SeatingChartInput } from '../../../shared/schemas/seating.js';
 
-/** One seat of a generated chart, in drawing units (a seat is SEAT units wide). */
-export interface LaidOutSeat {
-  section: string;
-  row: string;
-  seat: string;
-  rowOrder: number;
-  seatOrder: number;
-  x: number;
-  y: number;
-  zone: string;
-  accessible: boolean;
-  obstructed: boolean;
-  aisle: boolean;
-}
-
-export interface ChartLayout {
-  seats: LaidOutSeat[];
-  width: number;
-  height: number;
-  sections: string[];
-  zones: string[];
-}
+export type { ChartLayout, LaidOutSeat } from '../store/contract/shapes.js';
+import type { ChartLayout, LaidOutSeat } from '../store/contract/shapes.js';
 
 export const SEAT = 10;
 const ROW_GAP = 12;

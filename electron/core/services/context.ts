@@ -1,6 +1,6 @@
 import type { HttpServerSettings, HttpServerStatus } from '../../../shared/operations/desktop-ops.js';
 import type { Role } from '../../../shared/auth/roles.js';
-import type { Store } from '../store/sqlite/database.js';
+import type { Store } from '../store/contract/store.js';
 
 /** Who is calling: a signed-in user (kiosk or browser session) or an API token's user. */
 export interface Actor {

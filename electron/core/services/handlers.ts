@@ -8,7 +8,7 @@ import { recordVisit } from '../store/common/referrals-repo.js';
 import * as sellersRepo from '../store/common/sellers-repo.js';
 import * as ticketsRepo from '../store/common/tickets-repo.js';
 import * as venuesRepo from '../store/common/venues-repo.js';
-import type { DB } from '../store/sqlite/database.js';
+import type { DB } from '../store/contract/store.js';
 import { compare, explain, pickTogether, score } from './best-ticket.js';
 import type { OpContext } from './context.js';
 import { desktopHandlers } from './desktop-handlers.js';

@@ -2,14 +2,12 @@ import { AppError, notFound } from '../../../shared/errors.js';
 import { formatCents } from '../../../shared/money.js';
 import { seatsToColumns } from '../../../shared/seat-columns.js';
 import { nowIso } from '../../../shared/time.js';
-import { feedOf } from '../live/change-feed.js';
-import { holdClock } from '../live/hold-clock.js';
-import * as repo from '../store/sqlite/seating-repo.js';
-import type { HoldRow, ReservationRow } from '../store/sqlite/seating-repo.js';
+import { holdClock } from '../store/contract/hold-clock.js';
+import * as repo from '../store/common/seating-repo.js';
+import type { ChartRow, HoldRow, ReservationRow } from '../store/contract/shapes.js';
 import { bestTogether } from './best-seats.js';
 import { layoutChart } from './chart-layout.js';
 import type { OpContext } from './context.js';
-import { groupWrite } from '../store/sqlite/tasks.js';
 import type { Handler } from './handlers.js';
 
 type SeatingOp =
@@ -65,7 +63,7 @@ const toReservation = (r: ReservationRow, ticketIds: number[]) => ({
   createdAt: r.created_at,
 });
 
-function chartSummary(c: repo.ChartRow, seats: { section: string; zone: string }[]) {
+function chartSummary(c: ChartRow, seats: { section: string; zone: string }[]) {
   return {
     id: c.id,
     name: c.name,
@@ -78,8 +76,8 @@ function chartSummary(c: repo.ChartRow, seats: { section: string; zone: string }
   };
 }
 
-function chartedEvent(ctx: OpContext, id: number) {
-  const event = repo.findEvent(ctx.store.readerRaw, id);
+async function chartedEvent(ctx: OpContext, id: number) {
+  const event = await repo.findEvent(ctx.store.sql(), id);
   if (!event) throw notFound('event', id);
   if (event.seating_chart_id === null) throw new AppError('NOT_FOUND', `event ${id} has no seating chart (general admission)`, { id });
   return { ...event, seating_chart_id: event.seating_chart_id };
@@ -88,24 +86,24 @@ function chartedEvent(ctx: OpContext, id: number) {
 export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
   createSeatingChart: async (ctx, input) => {
     const layout = layoutChart(input);
-    const id = await ctx.store.writeSync((db) => {
-      if (input.venueId !== undefined && !db.prepare('SELECT 1 FROM venues WHERE id = ?').get(input.venueId)) throw notFound('venue', input.venueId);
-      return repo.insertChart(db, input.name, input.venueId ?? null, input, layout, nowIso());
+    const id = await ctx.store.write(async (trx) => {
+      if (input.venueId !== undefined && !(await trx.selectFrom('venues').select('id').where('id', '=', input.venueId).executeTakeFirst())) throw notFound('venue', input.venueId);
+      return repo.insertChart(ctx.store.sql(trx), input.name, input.venueId ?? null, input, layout, nowIso());
     });
-    return chartSummary(repo.findChart(ctx.store.readerRaw, id)!, layout.seats);
+    return chartSummary((await repo.findChart(ctx.store.sql(), id))!, layout.seats);
   },
 
   listSeatingCharts: async (ctx, { venueId }) => {
-    const db = ctx.store.readerRaw;
-    const items = repo
-      .listCharts(db)
-      .filter((c) => venueId === undefined || c.venue_id === venueId)
-      .map((c) => chartSummary(c, repo.chartSeats(db, c.id)));
+    const sql = ctx.store.sql();
+    const items = [];
+    for (const c of await repo.listCharts(sql)) {
+      if (venueId === undefined || c.venue_id === venueId) items.push(chartSummary(c, await repo.chartSeats(sql, c.id)));
+    }
     return { items };
   },
 
   listSeatedEvents: async (ctx) => ({
-    items: repo.seatedEvents(ctx.store.readerRaw).map((e) => ({
+    items: (await repo.seatedEvents(ctx.store.sql())).map((e) => ({
       eventId: e.event_id,
       name: e.name,
       startsAt: e.starts_at,
@@ -118,19 +116,19 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
   }),
 
   assignSeatingChart: async (ctx, a) => {
-    const ticketsCreated = await ctx.store.writeSync((db) =>
-      repo.assignChart(db, { eventId: a.id, chartId: a.chartId, sellerId: a.sellerId ?? 1, prices: a.prices, currency: a.currency, now: nowIso() }),
+    const ticketsCreated = await ctx.store.write((trx) =>
+      repo.assignChart(ctx.store.sql(trx), { eventId: a.id, chartId: a.chartId, sellerId: a.sellerId ?? 1, prices: a.prices, currency: a.currency, now: nowIso() }),
     );
     return { eventId: a.id, chartId: a.chartId, ticketsCreated };
   },
 
   getSeatMap: async (ctx, { id, holder }) => {
     const me = holderOf(ctx, holder);
-    const event = chartedEvent(ctx, id);
-    const db = ctx.store.readerRaw;
-    const chart = repo.findChart(db, event.seating_chart_id)!;
+    const event = await chartedEvent(ctx, id);
+    const sql = ctx.store.sql();
+    const chart = (await repo.findChart(sql, event.seating_chart_id))!;
     const now = isoAt(holdClock.now());
-    const rows = repo.seatMapRows(db, id, chart.id);
+    const rows = await repo.seatMapRows(sql, id, chart.id);
     const zonePrice = new Map<string, number | null>();
     let currency: string | null = null;
     const seats = rows.map((r) => {
@@ -170,11 +168,11 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
 
   bestSeats: async (ctx, q) => {
     const me = holderOf(ctx, q.holder);
-    const event = chartedEvent(ctx, q.id);
-    const db = ctx.store.readerRaw;
+    const event = await chartedEvent(ctx, q.id);
+    const sql = ctx.store.sql();
     const now = isoAt(holdClock.now());
-    const order = new Map(repo.chartSeats(db, event.seating_chart_id).map((s) => [s.id, s]));
-    const slots = repo.seatMapRows(db, q.id, event.seating_chart_id).flatMap((r) => {
+    const order = new Map((await repo.chartSeats(sql, event.seating_chart_id)).map((s) => [s.id, s]));
+    const slots = (await repo.seatMapRows(sql, q.id, event.seating_chart_id)).flatMap((r) => {
       if (r.ticket_id === null || r.price_cents === null) return [];
       const lapsed = r.expires_at !== null && r.expires_at <= now;
       const free = r.status === 'available' || (r.status === 'held' && (lapsed || (r.holder === me && r.expires_at !== null)));
@@ -198,59 +196,59 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
     const ids = [...new Set(h.ticketIds)];
     const nowMs = holdClock.now();
     const expiresAt = isoAt(nowMs + (h.ttlSeconds ?? DEFAULT_HOLD_SECONDS) * 1000);
-    const rows = await groupWrite(ctx.store, 'holdSeats', { eventId: h.id, ticketIds: ids, holder, expiresAt, now: isoAt(nowMs) });
-    feedOf(ctx.store).publish({ eventId: h.id, ticketIds: ids, status: 'held', holder, expiresAt });
+    const rows = await ctx.store.task('holdSeats', { eventId: h.id, ticketIds: ids, holder, expiresAt, now: isoAt(nowMs) });
+    ctx.store.feed.publish({ eventId: h.id, ticketIds: ids, status: 'held', holder, expiresAt });
     return { holder, holds: rows.map(toHold) };
   },
 
   releaseSeats: async (ctx, r) => {
     const holder = holderOf(ctx, r.holder);
     const ids = [...new Set(r.ticketIds)];
-    const released = await groupWrite(ctx.store, 'releaseSeats', { eventId: r.id, ticketIds: ids, holder, now: isoAt(holdClock.now()) });
-    feedOf(ctx.store).publish({ eventId: r.id, ticketIds: released, status: 'available', holder: null, expiresAt: null });
+    const released = await ctx.store.task('releaseSeats', { eventId: r.id, ticketIds: ids, holder, now: isoAt(holdClock.now()) });
+    ctx.store.feed.publish({ eventId: r.id, ticketIds: released, status: 'available', holder: null, expiresAt: null });
     return { holder, released };
   },
 
   listHolds: async (ctx, q) => {
-    const db = ctx.store.readerRaw;
-    if (!repo.findEvent(db, q.id)) throw notFound('event', q.id);
-    const rows = repo.liveHolds(db, q.id, isoAt(holdClock.now()));
+    const sql = ctx.store.sql();
+    if (!(await repo.findEvent(sql, q.id))) throw notFound('event', q.id);
+    const rows = await repo.liveHolds(sql, q.id, isoAt(holdClock.now()));
     return { items: rows.filter((h) => q.holder === undefined || h.holder === q.holder).map(toHold) };
   },
 
   reserveTickets: async (ctx, r) => {
     const holder = holderOf(ctx, r.holder);
-    const { reservation, ticketIds } = await groupWrite(ctx.store, 'reserveTickets', {
+    const { reservation, ticketIds } = await ctx.store.task('reserveTickets', {
       eventId: r.id,
       quantity: r.quantity,
       holder,
       customerName: r.customerName ?? null,
       now: isoAt(holdClock.now()),
     });
-    feedOf(ctx.store).publish({ eventId: r.id, ticketIds, status: 'held', holder, expiresAt: null });
+    ctx.store.feed.publish({ eventId: r.id, ticketIds, status: 'held', holder, expiresAt: null });
     return toReservation(reservation, ticketIds);
   },
 
   listReservations: async (ctx, q) => {
-    const db = ctx.store.readerRaw;
-    if (!repo.findEvent(db, q.id)) throw notFound('event', q.id);
-    const items = repo
-      .reservationsOfEvent(db, q.id)
-      .filter((r) => q.status === undefined || r.status === q.status)
-      .map((r) => toReservation(r, repo.reservationTickets(db, r.id)));
+    const sql = ctx.store.sql();
+    if (!(await repo.findEvent(sql, q.id))) throw notFound('event', q.id);
+    const items = [];
+    for (const r of await repo.reservationsOfEvent(sql, q.id)) {
+      if (q.status === undefined || r.status === q.status) items.push(toReservation(r, await repo.reservationTickets(sql, r.id)));
+    }
     return { items };
   },
 
   cancelReservation: async (ctx, c) => {
-    const { reservation, released } = await groupWrite(ctx.store, 'cancelReservation', { id: c.id, reason: c.reason ?? null, now: nowIso() });
-    feedOf(ctx.store).publish({ eventId: reservation.event_id, ticketIds: released, status: 'available', holder: null, expiresAt: null });
+    const { reservation, released } = await ctx.store.task('cancelReservation', { id: c.id, reason: c.reason ?? null, now: nowIso() });
+    ctx.store.feed.publish({ eventId: reservation.event_id, ticketIds: released, status: 'available', holder: null, expiresAt: null });
     return toReservation(reservation, released);
   },
 
   cancelOrder: async (ctx, c) => {
     const now = nowIso();
-    const { released } = await ctx.store.writeSync((db) => repo.cancelOrder(db, c.code, c.reason, now));
-    const feed = feedOf(ctx.store);
+    const { released } = await ctx.store.write((trx) => repo.cancelOrder(ctx.store.sql(trx), c.code, c.reason, now));
+    const feed = ctx.store.feed;
     for (const eventId of new Set(released.map((t) => t.eventId))) {
       feed.publish({ eventId, ticketIds: released.filter((t) => t.eventId === eventId).map((t) => t.id), status: 'available', holder: null, expiresAt: null });
     }
@@ -258,7 +256,7 @@ export const seatingHandlers: { [K in SeatingOp]: Handler<K> } = {
   },
 
   eventInventory: async (ctx, { id }) => {
-    const inv = repo.inventory(ctx.store.readerRaw, id, isoAt(holdClock.now()));
+    const inv = await repo.inventory(ctx.store.sql(), id, isoAt(holdClock.now()));
     return { eventId: id, ...inv, revenue: formatCents(inv.revenueCents) };
   },
 };

@@ -5,8 +5,9 @@ import { callerForUser } from '../../../electron/core/auth/callers.js';
 import { hashSecret } from '../../../electron/core/auth/passwords.js';
 import type { HttpControl, OpContext } from '../../../electron/core/services/context.js';
 import { FULL_ACCESS, invoke, type Caller } from '../../../electron/core/services/dispatch.js';
-import type { Store } from '../../../electron/core/store/sqlite/database.js';
+import type { Store } from '../../../electron/core/store/contract/store.js';
 import { memoryStore } from '../../helpers.js';
+import { rows, tableNames } from '../../support/db.js';
 
 export const ROLE_PASSWORD = 'correct horse battery';
 export const ROLE_PIN = '4321';
@@ -55,20 +56,19 @@ export async function buildWorld(): Promise<World> {
     }
   });
   const callers = {} as Record<Role, Caller>;
-  for (const role of Object.keys(users) as Role[]) callers[role] = callerForUser(store.readerRaw, users[role], { terminal: `test:${role}`, via: 'session' })!;
+  for (const role of Object.keys(users) as Role[]) callers[role] = (await callerForUser(store.auth, users[role], { terminal: `test:${role}`, via: 'session' }))!;
   let n = 0;
   return { store, ctx, users, callers, venueId: v.id, houseEventId: e.id, sellerId: l1.listing.sellerId, ownSellerId: l2.listing.sellerId, seq: () => ++n };
 }
 
 /** Every table's rows, hashed: "changed nothing" means this is equal before and after. */
-export function checksum(store: Store): string {
+export async function checksum(store: Store): Promise<string> {
   const h = createHash('sha256');
-  const tables = store.readerRaw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-  for (const t of tables) {
+  for (const t of await tableNames(store)) {
     h.update(t);
-    // Sorted in JS: some tables are WITHOUT ROWID.
-    const rows = store.readerRaw.prepare(`SELECT * FROM "${t}"`).raw().all().map((r) => JSON.stringify(r)).sort();
-    for (const r of rows) h.update(r);
+    // Sorted in JS: some tables have no row order of their own.
+    const all = (await rows(store, `SELECT * FROM "${t}"`)).map((r) => JSON.stringify(Object.values(r))).sort();
+    for (const r of all) h.update(r);
   }
   return h.digest('hex');
 }
@@ -165,10 +165,14 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   cancelImport: async (w, role) => {
     // A batch still running (as if a big import were under way): the only kind that can be cancelled.
     const sellerId = role === 'seller' ? w.ownSellerId : w.sellerId;
-    const id = w.store.writerRaw
-      .prepare("INSERT INTO import_batches (seller_id, sha256, status, created_at) VALUES (?, ?, 'running', ?)")
-      .run(sellerId, createHash('sha256').update(String(w.seq())).digest('hex'), new Date().toISOString()).lastInsertRowid;
-    return { id: Number(id) };
+    const [row] = await w.store.write((trx) =>
+      w.store.sql(trx).all<{ id: number }>("INSERT INTO import_batches (seller_id, sha256, status, created_at) VALUES (?, ?, 'running', ?) RETURNING id", [
+        sellerId,
+        createHash('sha256').update(String(w.seq())).digest('hex'),
+        new Date().toISOString(),
+      ]),
+    );
+    return { id: Number(row!.id) };
   },
   exportRejectedCsv: async (w, role) => ({ id: await importBatch(w, role) }),
   exportTicketsCsv: async () => ({}),

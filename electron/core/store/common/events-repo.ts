@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
-import type { Trx } from '../sqlite/database.js';
+import type { Trx } from '../contract/store.js';
 import type { EventsTable } from '../contract/schema.js';
 
 export interface EventFilter {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DB, Trx } from '../sqlite/database.js';
+import type { DB, Trx } from '../contract/store.js';
 import type { CustomersTable } from '../contract/schema.js';
 import type { Insertable } from 'kysely';
 

@@ -1,4 +1,4 @@
-import type { Trx } from '../sqlite/database.js';
+import type { Trx } from '../contract/store.js';
 
 /** Any slug is a referral source; the first use registers it. */
 export async function ensureReferralSource(trx: Trx, slug: string, now: string) {

@@ -1,4 +1,4 @@
-import type { Trx } from '../sqlite/database.js';
+import type { Trx } from '../contract/store.js';
 
 /** The order as a refund or void sees it: live lines, their events' owners, and how it was paid. */
 export async function orderForChange(db: Trx, code: string) {

@@ -1,4 +1,4 @@
-import type { DB, Trx } from '../sqlite/database.js';
+import type { DB, Trx } from '../contract/store.js';
 
 export async function listSellers(db: DB) {
   return db.selectFrom('sellers').select(['id', 'name', 'email']).orderBy('id').execute();

@@ -1,5 +1,5 @@
 import type { Expression, ExpressionBuilder, Insertable, SqlBool } from 'kysely';
-import type { DB, Trx } from '../sqlite/database.js';
+import type { DB, Trx } from '../contract/store.js';
 import type { Database, ListingsTable } from '../contract/schema.js';
 
 export interface ListingRowInput extends Omit<Insertable<ListingsTable>, 'seats_json'> {

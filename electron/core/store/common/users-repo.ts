@@ -1,5 +1,5 @@
 import type { Insertable, Updateable } from 'kysely';
-import type { DB, Trx } from '../sqlite/database.js';
+import type { DB, Trx } from '../contract/store.js';
 import type { ApiTokensTable, UsersTable } from '../contract/schema.js';
 
 export type UserRow = Awaited<ReturnType<typeof findUserById>> & object;

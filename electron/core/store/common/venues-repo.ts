@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { DB, Trx } from '../sqlite/database.js';
+import type { DB, Trx } from '../contract/store.js';
 import type { VenuesTable } from '../contract/schema.js';
 
 export async function insertVenue(trx: Trx, row: Insertable<VenuesTable>) {

@@ -1,5 +1,8 @@
 import type { OperationName } from '../../../../shared/operations/index.js';
-import type { AuditInsert } from '../common/audit-repo.js';
+import type { Insertable } from 'kysely';
+import type { AuditLogTable } from './schema.js';
+
+export type AuditInsert = Insertable<AuditLogTable>;
 
 // Secrets and their hashes never reach the log (a hash of a 4-digit PIN is as good as the PIN).
 const SECRET_KEYS = /^(password|pin|token|secret)$|_hash$|_sha256$|^(password|pin)_|^(current|new)password$/i;

@@ -57,6 +57,8 @@ export interface ImportBatchesTable {
   imported_by: string | null;
   client_ref: string | null;
   owner_pid: number | null;
+  /** Added by 2026-12-03T0900-import-owner-host: the machine of owner_pid. */
+  owner_host: string | null;
   bytes_read: Generated<number>;
   total_bytes: number | null;
   rows_published: Generated<number>;

@@ -1,14 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type Transaction } from 'kysely';
-import { GroupCommitter, type CommitInfo, type GroupCommitOptions, type GroupItem } from './group-commit.js';
-import { migrationProvider } from './migrations/index.js';
-import { cachingDatabase } from './statement-cache.js';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { AppError } from '../../../../shared/errors.js';
+import { soldChanges } from '../common/seating-repo.js';
+import { holdClock } from '../contract/hold-clock.js';
+import { LocalSeatFeed } from '../common/seat-feed.js';
 import type { Database } from '../contract/schema.js';
+import type { CommitInfo } from '../contract/shapes.js';
+import type { AuthLookups, DB, SeatFeed, Store as StoreContract, StoreHealth } from '../contract/store.js';
+import type { SqlRunner } from '../contract/sql.js';
+import type { TaskArgs, TaskName, TaskResult } from '../contract/tasks.js';
+import { firstActiveAdminForAuth, tokenByHash, userForAuth } from './auth-statements.js';
+import { GroupCommitter, type GroupCommitOptions, type GroupItem } from './group-commit.js';
+import { migrationProvider } from './migrations/index.js';
+import { anyLapsed } from './seating-writes.js';
+import { SqliteRunner } from './sql-runner.js';
+import { cachingDatabase } from './statement-cache.js';
+import { GROUPED_TASKS, runTask } from './tasks.js';
 
-export type DB = Kysely<Database>;
-/** Runs a named group task (services/group-tasks.ts) on a connection, inside its group's transaction. */
+export type { DB, Trx } from '../contract/store.js';
+/** Runs a named task (tasks.ts) on a connection, inside its group's transaction. */
 export type TaskRunner = (db: SQLite.Database, name: string, args: unknown) => unknown;
 
 /** A writer connection on another thread that runs named tasks in groups (store/writer-lane.ts). */
@@ -17,7 +29,6 @@ export interface TaskLane {
   observeCommits(fn: ((info: CommitInfo) => void) | null): void;
   close(): Promise<void>;
 }
-export type Trx = Transaction<Database> | Kysely<Database>;
 
 export interface StoreOptions {
   /** File path, or ':memory:' for tests (then reads share the writer connection). */
@@ -40,7 +51,8 @@ const SYNCHRONOUS_LEVEL = { NORMAL: 1, FULL: 2 } as const;
  * interleave: a group waits for the async transactions queued before it, and a group runs from
  * BEGIN to COMMIT without yielding.
  */
-export class Store {
+export class SqliteStore implements StoreContract {
+  readonly engine = 'sqlite' as const;
   readonly writerRaw: SQLite.Database;
   readonly readerRaw: SQLite.Database;
   readonly writer: DB;
@@ -51,6 +63,10 @@ export class Store {
   private asyncWrites = 0;
   private readonly requiredSynchronous: number;
   private readonly synchronousStmt: SQLite.Statement;
+  private readonly readerSql: SqliteRunner;
+  private readonly writerSql: SqliteRunner;
+  readonly auth: AuthLookups;
+  readonly feed: SeatFeed;
 
   constructor(readonly options: StoreOptions) {
     const memory = options.file === ':memory:';
@@ -67,6 +83,46 @@ export class Store {
       ...options.groupCommit,
       requiredSynchronous: this.requiredSynchronous,
     });
+    this.writerSql = new SqliteRunner(this.writerRaw);
+    this.readerSql = memory ? this.writerSql : new SqliteRunner(this.readerRaw);
+    this.auth = new SqliteAuthLookups(this.readerRaw, memory);
+    this.feed = new LocalSeatFeed({
+      // A cheap read first: a write transaction only when something lapsed.
+      sweep: async () => (anyLapsed(this.readerRaw, new Date(holdNow()).toISOString()) ? this.task('sweepHolds', { now: new Date(holdNow()).toISOString() }) : []),
+      eventsOfTickets: (ids) => soldChanges(this.readerSql, ids),
+    });
+  }
+
+  get location(): string {
+    return this.options.file;
+  }
+
+  sql(trx?: DB): SqlRunner {
+    return trx === this.writer ? this.writerSql : this.readerSql;
+  }
+
+  /** The racing writes: group-committed (on the writer lane when one is attached); the sweep in a write of its own. */
+  task<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
+    if (GROUPED_TASKS.has(name)) return this.writeTask(name, args, runTask) as Promise<TaskResult<K>>;
+    return this.writeSync((db) => runTask(db, name, args)) as Promise<TaskResult<K>>;
+  }
+
+  /** One file on this machine: nothing to lose a connection to. */
+  health(): StoreHealth {
+    return { up: true, problem: null };
+  }
+
+  onHealth(): () => void {
+    return () => undefined;
+  }
+
+  describeError(err: unknown): AppError | null {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string') return null;
+    // A constraint is the last line of defence; reaching it means the input broke a rule of the model.
+    if (code.startsWith('SQLITE_CONSTRAINT')) return new AppError('CONFLICT', 'The change breaks a rule of the data model and was not made', { constraint: code });
+    if (code === 'SQLITE_BUSY') return new AppError('CONFLICT', 'The database is busy; try again', { retryable: true });
+    return null;
   }
 
   /**
@@ -111,6 +167,10 @@ export class Store {
     this.commitObserver = fn;
     this.group.onCommit = fn;
     this.taskLane?.observeCommits(fn);
+  }
+
+  get onCommit(): ((info: CommitInfo) => void) | null {
+    return this.commitObserver;
   }
 
   private commitObserver: ((info: CommitInfo) => void) | null = null;
@@ -170,6 +230,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    this.feed.close();
     const lane = this.taskLane;
     this.taskLane = null;
     await lane?.close();
@@ -200,8 +261,57 @@ export function configure(db: SQLite.Database, synchronous: 'FULL' | 'NORMAL', m
   if (role === 'writer' && !memory) db.pragma('wal_autocheckpoint = 10000');
 }
 
-export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = new Store(options);
+/**
+ * Who is calling, by prepared statement on the reader. `version` is PRAGMA data_version, which moves
+ * with every commit of any other connection (this process's writer, the writer lane, another
+ * process), read once per turn of the event loop: a rush brings tens of requests per turn, and the
+ * PRAGMA (a WAL read lock) was the serving thread's costliest statement. A request sent after a
+ * revocation was acknowledged is read from its socket in a later turn than the one that read
+ * data_version, so it still sees the change. An in-memory store's reader is its writer, whose own
+ * commits do not move data_version: there callers are looked up every time.
+ */
+class SqliteAuthLookups implements AuthLookups {
+  private readonly dataVersion: SQLite.Statement | null;
+  private seen = 0;
+  private checkedThisTurn = false;
+  private readonly endTurn = () => {
+    this.checkedThisTurn = false;
+  };
+
+  constructor(
+    private readonly db: SQLite.Database,
+    memory: boolean,
+  ) {
+    this.dataVersion = memory ? null : db.prepare('PRAGMA data_version').pluck();
+  }
+
+  tokenByHash(sha256: string) {
+    return tokenByHash(this.db, sha256);
+  }
+
+  user(id: number) {
+    return userForAuth(this.db, id);
+  }
+
+  firstAdmin() {
+    return firstActiveAdminForAuth(this.db);
+  }
+
+  version(): number | null {
+    if (!this.dataVersion) return null;
+    if (!this.checkedThisTurn) {
+      this.checkedThisTurn = true;
+      setImmediate(this.endTurn);
+      this.seen = this.dataVersion.get() as number;
+    }
+    return this.seen;
+  }
+}
+
+const holdNow = () => holdClock.now();
+
+export async function openStore(options: StoreOptions): Promise<SqliteStore> {
+  const store = new SqliteStore(options);
   await store.migrate();
   return store;
 }

@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { configure } from './database.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 import { toWire, type LaneReply, type LaneRequest } from './writer-lane.js';
-import { runGroupTask } from './tasks.js';
+import { runTask } from './tasks.js';
 
 /**
  * The writer lane's thread (see store/writer-lane.ts): one writer connection to the store's file,
@@ -68,7 +68,7 @@ port.on('message', (m: LaneRequest) => {
   if (m.t === 'items') {
     for (const item of m.items) {
       committer.enqueue(
-        (conn) => runGroupTask(conn, item.name, item.args),
+        (conn) => runTask(conn, item.name, item.args),
         (value) => settle({ id: item.id, ok: true, value }),
         (err: unknown) => settle({ id: item.id, ok: false, error: toWire(err) }),
       );

@@ -1,5 +1,5 @@
 import { workerData as parentData } from 'node:worker_threads';
-import type { Store } from './database.js';
+import type { SqliteStore as Store } from './database.js';
 import { WriterLane } from './writer-lane.js';
 import { startWorker } from '../../threads/start-worker.js';
 import type { GroupWorkerData } from './group-worker.js';

@@ -107,7 +107,7 @@ describe('a server of its own: stop, start, kill', () => {
   });
 
   it('stop → connection refused → start → answers again on the same port, data kept; an open pool recovers', async () => {
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 0 }); // keep the idle client until the shutdown ends it
     const poolErrors: Error[] = [];
     pool.on('error', (err) => poolErrors.push(err)); // idle clients are ended by the shutdown
     expect((await pool.query('SELECT count(*)::int AS n FROM t')).rows[0].n).toBe(1);

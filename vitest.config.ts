@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One throwaway PostgreSQL server per run; files get its URL with inject('postgresUrl').
+    globalSetup: ['test/support/postgres-global-setup.ts'],
   },
 });

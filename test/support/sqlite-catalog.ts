@@ -1,4 +1,4 @@
-import { openStore } from '../../electron/core/store/database.js';
+import { openStore } from '../../electron/core/store/sqlite/database.js';
 
 /** What the SQLite schema looks like after every migration: the reference the PostgreSQL schema is held to. */
 export interface SqliteCatalog {

@@ -1,5 +1,5 @@
 // Frozen once shipped: never edit a migration that has shipped; add a new one instead.
-// PostgreSQL twin of store/migrations/2026-11-21T0500-initial-schema.ts (same name, same tables,
+// PostgreSQL twin of sqlite/migrations/2026-11-21T0500-initial-schema.ts (same name, same tables,
 // columns, constraints and indexes; translation rules in ../README.md).
 import { sql, type Kysely } from 'kysely';
 

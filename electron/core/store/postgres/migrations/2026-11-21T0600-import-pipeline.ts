@@ -1,5 +1,5 @@
 // Frozen once shipped: never edit a migration that has shipped; add a new one instead.
-// PostgreSQL twin of store/migrations/2026-11-21T0600-import-pipeline.ts (rules in ../README.md).
+// PostgreSQL twin of sqlite/migrations/2026-11-21T0600-import-pipeline.ts (rules in ../README.md).
 import { sql, type Kysely } from 'kysely';
 
 // The import pipeline writes rows to a staging table first (invisible to sales) and publishes them

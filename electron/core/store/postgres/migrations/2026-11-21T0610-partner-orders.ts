@@ -1,5 +1,5 @@
 // Frozen once shipped: partner order events (issue 7) and the indexes the sales reports run on.
-// PostgreSQL twin of store/migrations/2026-11-21T0610-partner-orders.ts (rules in ../README.md).
+// PostgreSQL twin of sqlite/migrations/2026-11-21T0610-partner-orders.ts (rules in ../README.md).
 import { sql, type Kysely } from 'kysely';
 
 const statements = [

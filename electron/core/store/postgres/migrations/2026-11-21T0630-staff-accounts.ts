@@ -1,5 +1,5 @@
 // Frozen once shipped: staff accounts, API tokens, sign-in sessions' settings and the audit log (issue 6).
-// PostgreSQL twin of store/migrations/2026-11-21T0630-staff-accounts.ts (rules in ../README.md).
+// PostgreSQL twin of sqlite/migrations/2026-11-21T0630-staff-accounts.ts (rules in ../README.md).
 import { sql, type Kysely } from 'kysely';
 
 const statements = [

@@ -1,5 +1,5 @@
 // Frozen once shipped: seating charts, seat holds and general-admission reservations (issue 4).
-// PostgreSQL twin of store/migrations/2026-11-21T0640-seating.ts (rules in ../README.md).
+// PostgreSQL twin of sqlite/migrations/2026-11-21T0640-seating.ts (rules in ../README.md).
 import { sql, type Kysely } from 'kysely';
 
 const statements = [

@@ -1,5 +1,5 @@
 // Frozen once shipped: one index fewer on the sell path (issue 8).
-// PostgreSQL twin of store/migrations/2026-11-21T0700-sale-path-indexes.ts (rules in ../README.md).
+// PostgreSQL twin of sqlite/migrations/2026-11-21T0700-sale-path-indexes.ts (rules in ../README.md).
 import { sql, type Kysely } from 'kysely';
 
 /**

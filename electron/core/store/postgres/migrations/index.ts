@@ -5,8 +5,9 @@ import * as m20261121T0610 from './2026-11-21T0610-partner-orders.js';
 import * as m20261121T0630 from './2026-11-21T0630-staff-accounts.js';
 import * as m20261121T0640 from './2026-11-21T0640-seating.js';
 import * as m20261121T0700 from './2026-11-21T0700-sale-path-indexes.js';
+import * as m20261203T0900 from './2026-12-03T0900-import-owner-host.js';
 
-// The PostgreSQL twins of ../../migrations, under the same names: the version check compares
+// The PostgreSQL twins of ../../sqlite/migrations, under the same names: the version check compares
 // migration names across engines. Imported statically so bundles carry every one; order is by name.
 export const migrations: Record<string, Migration> = {
   '2026-11-21T0500-initial-schema': m20261121T0500,
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T0630-staff-accounts': m20261121T0630,
   '2026-11-21T0640-seating': m20261121T0640,
   '2026-11-21T0700-sale-path-indexes': m20261121T0700,
+  '2026-12-03T0900-import-owner-host': m20261203T0900,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,49 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../contract/schema.js';
+
+// bigint (ids, money sums, count(*)) and numeric (sum() of bigint) arrive as strings unless told:
+// every value the store keeps is an integer well below 2^53, and both engines hand out numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/** What a postgres:// URL names, for people: never the password. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.hostname}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1)) || 'postgres'}`;
+  } catch {
+    return 'an unreadable PostgreSQL URL';
+  }
+}
+
+export function isPostgresUrl(s: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(s);
+}
+
+export interface PoolOptions {
+  /** Connections this terminal keeps; default 10. */
+  max?: number;
+  /** Name shown in pg_stat_activity, so a venue's IT can tell terminals apart. */
+  applicationName?: string;
+  connectionTimeoutMillis?: number;
+}
+
+export function createPool(url: string, o: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: o.max ?? 10,
+    application_name: o.applicationName ?? 'marquee',
+    connectionTimeoutMillis: o.connectionTimeoutMillis ?? 5000,
+    idleTimeoutMillis: 30_000,
+    // A terminal's connection to the venue's server may cross a switch that drops idle flows.
+    keepAlive: true,
+  });
+  // An idle client losing its connection (server restart) is reported here; without a listener it would crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function kyselyOn(pool: pg.Pool): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,13 +1,44 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suites that exercise the store through its contract run on both engines: once on SQLite
+ * (with every other test) and once more on PostgreSQL (MARQUEE_TEST_ENGINE=postgres, which
+ * test/helpers.ts memoryStore() reads). SQLite-only suites (pragmas, group commit internals, the
+ * writer lane, file durability) run once.
+ */
+const BOTH_ENGINES = [
+  'test/integration/analytics-ingest.test.ts',
+  'test/integration/analytics-reports.test.ts',
+  'test/integration/auth-accounts.test.ts',
+  'test/integration/auth-audit.test.ts',
+  'test/integration/auth-first-run.test.ts',
+  'test/integration/auth-permission-matrix.test.ts',
+  'test/integration/group-commit-sell.test.ts',
+  'test/integration/http-api.test.ts',
+  'test/integration/import-api.test.ts',
+  'test/integration/operations-contract.test.ts',
+  'test/integration/seating-concurrency.test.ts',
+  'test/integration/seating-model.test.ts',
+  'test/integration/seating-ops.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/integration/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // One throwaway PostgreSQL server per run; files get its URL with inject('postgresUrl').
+    // One throwaway PostgreSQL server per project; files get its URL with inject('postgresUrl').
     globalSetup: ['test/support/postgres-global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/integration/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: [...BOTH_ENGINES, 'test/postgres/**/*.test.ts'], env: { MARQUEE_TEST_ENGINE: 'postgres' } },
+      },
+    ],
   },
 });

@@ -223,7 +223,7 @@ export async function benchMainThread(opts: MainThreadBenchOptions = {}): Promis
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'marquee-mainthread-bench-'));
   const hosts: CoreHost[] = [];
-  const stores: Store[] = [];
+  const stores: { close(): Promise<void> }[] = [];
   const control = startControl();
   try {
     const { file } = await ensureReportsDataset({ orders, log });

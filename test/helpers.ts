@@ -3,16 +3,39 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../electron/core/http/server.js';
 import type { OpContext } from '../electron/core/services/context.js';
 import { openStore } from '../electron/core/store/sqlite/database.js';
+import { openPgStore } from '../electron/core/store/postgres/pg-store.js';
 import type { Store } from '../electron/core/store/contract/store.js';
 import { seedDemoData } from '../electron/core/seed/demo-data.js';
+import { freshPostgresDatabase } from './support/postgres-database.js';
 
 export const SHARED_DATA = new URL('../../shared/data/', import.meta.url);
 export const TEST_TOKEN = 'test-token-0123456789';
 
-/** A fresh in-memory store, optionally with the demo data. */
-export async function memoryStore(opts: { seed?: boolean } = {}) {
-  const store = await openStore({ file: ':memory:' });
+/**
+ * Which engine the shared suites run on: vitest.config.ts runs them once per engine (projects
+ * `sqlite` and `postgres`), telling the second with MARQUEE_TEST_ENGINE.
+ */
+export const testEngine = (): 'sqlite' | 'postgres' => (process.env.MARQUEE_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite');
+
+/**
+ * A fresh, empty store of the engine under test, optionally with the demo data: an in-memory SQLite,
+ * or a new database on the run's PostgreSQL server (dropped again when the store closes).
+ */
+export async function memoryStore(opts: { seed?: boolean } = {}): Promise<Store> {
+  const store = testEngine() === 'postgres' ? await freshPgStore() : await openStore({ file: ':memory:' });
   if (opts.seed) await seedDemoData(store, new Date('2026-11-21T12:00:00Z'));
+  return store;
+}
+
+/** A PostgreSQL store on a new database of the shared test server; close() drops the database. */
+export async function freshPgStore(prefix = 'store'): Promise<Store> {
+  const db = await freshPostgresDatabase(prefix);
+  const store = await openPgStore({ url: db.url, max: 8 });
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await db.drop();
+  };
   return store;
 }
 

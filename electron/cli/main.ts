@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors.js';
 import { defaultDataDir } from '../core/app-paths.js';
 import { apiToken, openDataDir } from '../core/boot.js';
+import { isPostgresUrl } from '../core/store/postgres/connect.js';
+import { StoreOpenError } from '../core/store/postgres/pg-store.js';
 import { buildServer } from '../core/http/server.js';
 import { firstActiveAdmin } from '../core/store/common/users-repo.js';
 import { IMPORT_FIELDS, importListings } from '../core/import/csv-import.js';
@@ -17,9 +19,16 @@ import { VERSION } from '../core/version.js';
 export const HELP = `marquee ${VERSION} — a desktop box office
 
 Usage:
-  marquee serve [--port 4310] [--host 127.0.0.1] [--data DIR] [--empty]
+  marquee serve [--port 4310] [--host 127.0.0.1] [--data DIR] [--db URL] [--empty]
       Start the local HTTP API and the box office in browser mode. Prints a
       one-time sign-in URL for the browser and where the API token is kept.
+      --db postgres://USER:PASSWORD@HOST:5432/DB uses a PostgreSQL database
+      every terminal of a venue shares (an empty one gets the schema; one at
+      another schema version is refused); default: the data dir's SQLite file.
+      Demo data goes only into an empty embedded store, or with --demo.
+  marquee upgrade-store --db postgres://…
+      Bring a shared database made by an older Marquee up to this version's
+      schema. Stop every terminal first; then start them with this version.
   marquee import FILE [--seller ID] [--dry-run] [--force] [--all-or-nothing]
                 [--map FIELD=HEADER]... [--delimiter ,|;|tab] [--data DIR]
       Import listings from a CSV file (eventId,section,quantity,price,row),
@@ -33,12 +42,26 @@ Usage:
 
 Environment:
   MARQUEE_DATA_DIR   data dir (default: the OS's app-data folder, here ${defaultDataDir()})
+  MARQUEE_DATABASE_URL  the shared PostgreSQL database (as --db; --db wins)
   MARQUEE_API_TOKEN  API token (default: generated once, kept in DATA/api-token)
 `;
 
 const rendererDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  try {
+    return await run(argv, out, err);
+  } catch (e) {
+    // The shared database is out of reach or at another schema: say so, do not print a stack.
+    if (e instanceof StoreOpenError) {
+      err.write(`marquee: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function run(argv: string[], out: NodeJS.WritableStream & { isTTY?: boolean }, err: NodeJS.WritableStream & { isTTY?: boolean }): Promise<number> {
   const say = (s: string) => out.write(`${s}\n`);
   let parsed;
   try {
@@ -52,6 +75,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         host: { type: 'string', default: '127.0.0.1' },
         data: { type: 'string' },
         empty: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        db: { type: 'string' },
         seller: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
@@ -75,6 +100,23 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     return command || values.help ? 0 : 2;
   }
   const dataDir = resolve(values.data ?? defaultDataDir());
+  const databaseUrl = values.db ?? process.env.MARQUEE_DATABASE_URL ?? null;
+  const shared = databaseUrl !== null && isPostgresUrl(databaseUrl);
+  if (databaseUrl !== null && !shared && !databaseUrl.startsWith('sqlite:')) {
+    err.write('--db wants postgres://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:PATH\n');
+    return 2;
+  }
+
+  if (command === 'upgrade-store') {
+    if (!shared) {
+      err.write('marquee upgrade-store needs --db postgres://… (an embedded store upgrades itself when it opens)\n');
+      return 2;
+    }
+    const { store } = await openDataDir(dataDir, { empty: true, databaseUrl, upgrade: true });
+    say(`${store.location} is at this Marquee's schema.`);
+    await store.close();
+    return 0;
+  }
 
   if (command === 'serve') {
     const port = Number(values.port);
@@ -83,7 +125,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       return 2;
     }
     const { token, source } = apiToken(dataDir);
-    const { store, seeded, firstRunAdmin, demoUsers } = await openDataDir(dataDir, { empty: values.empty, token, writerLane: true });
+    // A shared database holds a venue's real inventory: demo data only when asked for.
+    const empty = shared ? !values.demo : values.empty;
+    const { store, seeded, firstRunAdmin, demoUsers } = await openDataDir(dataDir, { empty, token, writerLane: true, databaseUrl });
     if (seeded) say(`Demo data: ${seeded.venues} venues, ${seeded.events} events, ${seeded.tickets} tickets.`);
     if (demoUsers.length > 0) say(`Demo staff: ${demoUsers.map((u) => `${u.username} (${u.role}, ${u.credential})`).join('; ')}`);
     if (firstRunAdmin) say(`First run: admin account "${firstRunAdmin.username}", one-time password ${firstRunAdmin.password} (shown once; change it in Users)`);
@@ -98,7 +142,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     const adminId = (await firstActiveAdmin(store.reader))?.id ?? null;
     const address = await app.listen({ port, host: values.host });
     const base = `http://${values.host.includes(':') ? `[${values.host}]` : values.host}:${new URL(address).port}`;
-    say(`Marquee ${VERSION} serving ${dataDir}`);
+    say(`Marquee ${VERSION} serving ${store.engine === 'sqlite' ? dataDir : store.location}`);
     say(`API: ${base}/api/v1  (docs: ${base}/api/v1/docs)`);
     say(source === 'env' ? 'API token: from MARQUEE_API_TOKEN' : `API token: ${token}  (kept in ${join(dataDir, 'api-token')})`);
     say(`Open the box office (one-time link, signs in as the admin): ${base}/login?code=${sessions.newLoginCode(adminId)}`);
@@ -138,7 +182,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       err.write(`--delimiter must be , ; or tab, not ${values.delimiter}\n`);
       return 2;
     }
-    const { store } = await openDataDir(dataDir);
+    const { store } = await openDataDir(dataDir, { databaseUrl });
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
@@ -182,7 +226,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   }
 
   if (command === 'seed') {
-    const { store } = await openDataDir(dataDir, { empty: true });
+    const { store } = await openDataDir(dataDir, { empty: true, databaseUrl });
     try {
       if (!(await isEmpty(store))) {
         err.write(`${dataDir} already has data; seed only fills an empty data dir\n`);

@@ -6,8 +6,10 @@ import { seedDemoUsers, type DemoUser } from './seed/demo-users.js';
 import { seedDemoData, isEmpty, type SeedSummary } from './seed/demo-data.js';
 import { databaseFile } from './app-paths.js';
 import { recoverInterruptedImports } from './import/csv-import.js';
+import type { Store } from './store/contract/store.js';
+import { openAnyStore, storeTarget } from './store/open-store.js';
 import { attachWriterLane } from './store/sqlite/lane.js';
-import { openStore, type SqliteStore as Store } from './store/sqlite/database.js';
+import { SqliteStore } from './store/sqlite/database.js';
 
 /**
  * Opens (and migrates) the data dir's store; a fresh one gets demo data unless `empty`. The first run
@@ -17,17 +19,27 @@ import { openStore, type SqliteStore as Store } from './store/sqlite/database.js
  */
 export async function openDataDir(
   dataDir: string,
-  opts: { empty?: boolean; token?: string; writerLane?: boolean } = {},
+  opts: { empty?: boolean; token?: string; writerLane?: boolean; databaseUrl?: string | null; upgrade?: boolean } = {},
 ): Promise<{ store: Store; seeded: SeedSummary | null; firstRunAdmin: FirstRunAdmin | null; demoUsers: DemoUser[] }> {
   mkdirSync(dataDir, { recursive: true });
-  const store = await openStore({ file: databaseFile(dataDir) });
-  await recoverInterruptedImports(store);
-  const seeded = !opts.empty && (await isEmpty(store)) ? await seedDemoData(store) : null;
-  const demoUsers = seeded ? await seedDemoUsers(store) : [];
-  const firstRunAdmin = await ensureAdmin(store, opts.token);
-  // A long-running box office sells on the writer lane (store/sqlite/lane.ts); one-shot CLI commands need no thread.
-  if (opts.writerLane) await attachWriterLane(store, (err) => process.stderr.write(`marquee: the writer lane stopped (${err.message}); selling continues on the main thread\n`));
-  return { store, seeded, firstRunAdmin, demoUsers };
+  const target = storeTarget(opts.databaseUrl, databaseFile(dataDir));
+  const store = await openAnyStore(target.engine === 'postgres' && opts.upgrade ? { ...target, migrate: 'upgrade' } : target);
+  try {
+    const { seeded, firstRunAdmin, demoUsers } = await store.startupLock(async () => {
+      await recoverInterruptedImports(store);
+      const seeded = !opts.empty && (await isEmpty(store)) ? await seedDemoData(store) : null;
+      const demoUsers = seeded ? await seedDemoUsers(store) : [];
+      return { seeded, demoUsers, firstRunAdmin: await ensureAdmin(store, opts.token) };
+    });
+    // A long-running box office sells on the writer lane (store/sqlite/lane.ts); one-shot CLI commands need no thread.
+    if (opts.writerLane && store instanceof SqliteStore) {
+      await attachWriterLane(store, (err) => process.stderr.write(`marquee: the writer lane stopped (${err.message}); selling continues on the main thread\n`));
+    }
+    return { store, seeded, firstRunAdmin, demoUsers };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }
 
 /** MARQUEE_API_TOKEN, else a token generated once and kept (0600) in the data dir. */

@@ -4,6 +4,7 @@ import { operations } from '../../shared/operations/index.js';
 import { PERMISSIONS } from '../../shared/operations/define.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { handlers } from '../../electron/core/services/handlers.js';
+import { value } from '../support/db.js';
 import { kioskCtx, memoryStore } from '../helpers.js';
 
 describe('the operations table', () => {
@@ -47,11 +48,11 @@ describe('the operations table', () => {
 
   it('the dispatcher refuses an operation the caller has no permission for, before touching anything', async () => {
     const store = await memoryStore({ seed: true });
-    const before = store.readerRaw.prepare(`SELECT count(*) FROM orders`).pluck().get();
+    const before = await value(store, 'SELECT count(*) FROM orders');
     const readOnly = { permissions: new Set(['read'] as const) };
     await expect(invoke(kioskCtx(store), readOnly, 'sellTicket', { id: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(invoke(kioskCtx(store), readOnly, 'listVenues', {})).resolves.toBeDefined();
-    expect(store.readerRaw.prepare(`SELECT count(*) FROM orders`).pluck().get()).toBe(before);
+    expect(await value(store, 'SELECT count(*) FROM orders')).toBe(before);
     await store.close();
   });
 });

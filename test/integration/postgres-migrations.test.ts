@@ -223,9 +223,11 @@ describe('PostgreSQL migrations', () => {
     expect(sortedStrings(pgc.triggers.map(trig))).toEqual(
       sortedStrings([
         ...sqlite.triggers.map(trig),
+        'api_tokens.api_tokens_auth_notify',
         'audit_log.audit_log_no_truncate',
         'events.events_identity_past_max',
         'sellers.sellers_identity_past_max',
+        'users.users_auth_notify',
         'venues.venues_identity_past_max',
       ]),
     );

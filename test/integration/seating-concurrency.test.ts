@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../electron/core/store/sqlite/database.js';
-import { startServer, type TestServer } from '../helpers.js';
+import { freshPgStore, startServer, testEngine, type TestServer } from '../helpers.js';
 import { value } from '../support/db.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
 
@@ -23,7 +23,7 @@ let dir: string;
 beforeAll(async () => {
   // A file store: the reader is its own connection (WAL), as in the app, not the writer's.
   dir = mkdtempSync(join(tmpdir(), 'marquee-seating-'));
-  const store = await openStore({ file: join(dir, 'marquee.db') });
+  const store = testEngine() === 'postgres' ? await freshPgStore('seating') : await openStore({ file: join(dir, 'marquee.db') });
   const seated = await chartedEvent(store, { rows: 'A-B', seats: 5 });
   seatEvent = seated.eventId;
   seatTickets = seated.ticketIds;

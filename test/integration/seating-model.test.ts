@@ -61,7 +61,7 @@ async function checkInvariants(m: Model, r: Real): Promise<void> {
   });
   const db = r.store;
   // Never two live orders on one ticket, and sold ⇔ in exactly one live order line of a completed order.
-  expect((await value(db, 'SELECT count(*) FROM (SELECT ticket_id FROM order_items WHERE voided_at IS NULL GROUP BY ticket_id HAVING count(*) > 1)'))).toBe(0);
+  expect((await value(db, 'SELECT count(*) FROM (SELECT ticket_id FROM order_items WHERE voided_at IS NULL GROUP BY ticket_id HAVING count(*) > 1) AS twice'))).toBe(0);
   expect(
     (await value(db, `SELECT count(*) FROM tickets t WHERE (t.status = 'sold') <> EXISTS (SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id
           WHERE oi.ticket_id = t.id AND oi.voided_at IS NULL AND o.status = 'completed')`)),

@@ -9,6 +9,7 @@ import { SeatingChartInput } from '../../shared/schemas/seating.js';
 import { seatsFromColumns } from '../../shared/seat-columns.js';
 import { DEMO_SEATED_EVENTS, seedSeatingDemo } from '../../electron/core/seed/seating-demo.js';
 import { kioskCtx, memoryStore } from '../helpers.js';
+import { exec, value } from '../support/db.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
 
 const realNow = holdClock.now;
@@ -112,7 +113,7 @@ describe('seat holds', () => {
 
   it('send the stadium demo seat map (21,000 seats) as compact columns that decode to every seat', async () => {
     const store = await memoryStore();
-    await store.writeSync((db) => db.prepare("INSERT INTO sellers (id, name, created_at) VALUES (1, 'Box office', ?)").run('2026-11-21T12:00:00Z'));
+    await exec(store, "INSERT INTO sellers (id, name, created_at) VALUES (1, 'Box office', ?)", ['2026-11-21T12:00:00Z']);
     await seedSeatingDemo(store, new Date('2026-11-21T12:00:00Z'));
     const ctx = kioskCtx(store);
     const stadium = (await invoke(ctx, FULL_ACCESS, 'listSeatedEvents', {})).items.find((e) => e.name === DEMO_SEATED_EVENTS.stadium)!;
@@ -147,7 +148,7 @@ describe('seat holds', () => {
     await new Promise((r) => setTimeout(r, 1300));
     stop();
     expect(changes).toContainEqual(expect.objectContaining({ eventId, ticketIds: [t2], status: 'available' }));
-    expect(store.readerRaw.prepare('SELECT status FROM tickets WHERE id = ?').pluck().get(t2)).toBe('available');
+    expect(await value(store, 'SELECT status FROM tickets WHERE id = ?', [t2])).toBe('available');
     await store.close();
   });
 

@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { IngestReport, IngestResult } from '../../../shared/schemas/analytics.js';
 import { nowIso } from '../../../shared/time.js';
 import type { Store } from '../store/contract/store.js';
-import { insertPartnerOrder } from '../store/common/partner-orders-repo.js';
+import { insertPartnerOrders } from '../store/common/partner-orders-repo.js';
 import { normaliseEvent, type Normalised } from './normalise.js';
 
 /** Events per write transaction in bulk mode: big enough to amortise fsync, small enough to keep memory flat. */
@@ -58,10 +58,10 @@ class Tally {
 /** Validates outside the transaction, then writes the valid events of one chunk in one BEGIN IMMEDIATE. */
 async function writeChunk(store: Store, chunk: Pending[], tally: Tally): Promise<void> {
   const outcomes = await store.write(async (trx) => {
-    const db = store.sql(trx);
-    const out = [];
-    for (const { normalised: n } of chunk) out.push(n.ok ? await insertPartnerOrder(db, n.order) : null);
-    return out;
+    const valid = chunk.flatMap(({ normalised: n }) => (n.ok ? [n.order] : []));
+    const stored = await insertPartnerOrders(store.sql(trx), valid);
+    let next = 0;
+    return chunk.map(({ normalised: n }) => (n.ok ? stored[next++]! : null));
   });
   chunk.forEach(({ index, normalised: n }, k) => {
     if (!n.ok) {

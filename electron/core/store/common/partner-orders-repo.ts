@@ -51,67 +51,131 @@ const ORDER_COLUMNS = [
   'event_id', 'channel', 'customer_id', 'financial_status', 'counted', 'currency', 'total_cents', 'discount_cents', 'tax_cents',
   'item_count', 'billing_region', 'billing_country', 'shipping_region', 'shipping_country', 'referral', 'tender', 'clerk', 'occurred_at', 'time_source', 'received_at',
 ];
-const INSERT_ORDER = `INSERT INTO partner_orders (${ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT (event_id) DO NOTHING RETURNING id`;
 const ADDRESS_COLUMNS = ['first_name', 'last_name', 'company', 'address1', 'address2', 'city', 'region', 'region_code', 'postal_code', 'country', 'country_code', 'phone'] as const;
+// Rows per multi-row statement: 20 columns each stays far below both engines' parameter limits.
+const ROWS_PER_STATEMENT = 400;
 
-const existing = (db: SqlRunner, eventId: string) =>
-  db.get<{ id: number; sha256: string }>(`SELECT p.id, e.sha256 FROM partner_orders p JOIN partner_order_events e ON e.partner_order_id = p.id WHERE p.event_id = ?`, [eventId]);
+const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+async function storedByEventId(db: SqlRunner, eventIds: readonly string[]): Promise<Map<string, { id: number; sha256: string }>> {
+  const out = new Map<string, { id: number; sha256: string }>();
+  for (let at = 0; at < eventIds.length; at += ROWS_PER_STATEMENT) {
+    const part = eventIds.slice(at, at + ROWS_PER_STATEMENT);
+    const rows = await db.all<{ event_id: string; id: number; sha256: string }>(
+      `SELECT p.event_id, p.id, e.sha256 FROM partner_orders p JOIN partner_order_events e ON e.partner_order_id = p.id WHERE p.event_id IN (${list(part.length)})`,
+      part,
+    );
+    for (const r of rows) out.set(r.event_id, { id: Number(r.id), sha256: r.sha256 });
+  }
+  return out;
+}
+
+const orderValues = (o: NewPartnerOrder, customerId: number | null) => [
+  o.eventId,
+  o.channel,
+  customerId,
+  o.financialStatus,
+  o.counted ? 1 : 0,
+  o.currency,
+  o.totalCents,
+  o.discountCents,
+  o.taxCents,
+  o.items.reduce((n, i) => n + i.quantity, 0),
+  o.billing?.region ?? null,
+  o.billing?.country ?? null,
+  o.shipping?.region ?? null,
+  o.shipping?.country ?? null,
+  o.referral,
+  o.tender,
+  o.clerk,
+  o.occurredAt,
+  o.timeSource,
+  o.receivedAt,
+];
 
 /**
- * Stores one normalised partner order with its customer, addresses, lines and raw event, unless its
- * event_id is already stored (then nothing changes). Call inside a write transaction; an unknown
- * marquee_event_id is reported before anything of this order is written.
+ * Stores normalised partner orders with their customers, addresses, lines and raw events, unless an
+ * order's event_id is already stored (then nothing of it changes; a repeat within the batch is a
+ * duplicate of the first). Call inside a write transaction. An unknown marquee_event_id is reported
+ * before anything of that order is written. Set-based (a statement per table per few hundred
+ * orders): on a database server every statement is a round trip.
  */
-export async function insertPartnerOrder(db: SqlRunner, o: NewPartnerOrder): Promise<InsertOutcome> {
-  const prior = await existing(db, o.eventId);
-  if (prior) return { status: 'duplicate', id: Number(prior.id), sameAsStored: prior.sha256 === o.sha256 };
-  for (const [i, item] of o.items.entries()) {
-    if (item.eventId !== null && !(await db.get('SELECT 1 AS one FROM events WHERE id = ?', [item.eventId]))) {
-      return { status: 'rejected', path: `line_items.${i}.marquee_event_id`, message: `event ${item.eventId} does not exist in Marquee` };
+export async function insertPartnerOrders(db: SqlRunner, orders: readonly NewPartnerOrder[]): Promise<InsertOutcome[]> {
+  const out: (InsertOutcome | null)[] = orders.map(() => null);
+  const stored = await storedByEventId(db, [...new Set(orders.map((o) => o.eventId))]);
+  const eventIds = [...new Set(orders.flatMap((o) => o.items.map((i) => i.eventId).filter((e): e is number => e !== null)))];
+  const known = new Set<number>();
+  for (let at = 0; at < eventIds.length; at += ROWS_PER_STATEMENT) {
+    const part = eventIds.slice(at, at + ROWS_PER_STATEMENT);
+    for (const r of await db.all<{ id: number }>(`SELECT id FROM events WHERE id IN (${list(part.length)})`, part)) known.add(Number(r.id));
+  }
+  const fresh: { k: number; o: NewPartnerOrder; customerId: number | null }[] = [];
+  const firstInBatch = new Map<string, number>();
+  for (const [k, o] of orders.entries()) {
+    const prior = stored.get(o.eventId);
+    if (prior) {
+      out[k] = { status: 'duplicate', id: prior.id, sameAsStored: prior.sha256 === o.sha256 };
+      continue;
+    }
+    const bad = o.items.findIndex((item) => item.eventId !== null && !known.has(item.eventId));
+    if (bad >= 0) {
+      out[k] = { status: 'rejected', path: `line_items.${bad}.marquee_event_id`, message: `event ${o.items[bad]!.eventId} does not exist in Marquee` };
+      continue;
+    }
+    if (firstInBatch.has(o.eventId)) continue; // settled below, once the first has its id
+    firstInBatch.set(o.eventId, k);
+    fresh.push({ k, o, customerId: o.customer ? await upsertCustomerSql(db, o.customer, o.receivedAt) : null });
+  }
+  const ids = new Map<string, number>();
+  for (let at = 0; at < fresh.length; at += ROWS_PER_STATEMENT) {
+    const part = fresh.slice(at, at + ROWS_PER_STATEMENT);
+    const rows = await db.all<{ id: number; event_id: string }>(
+      `INSERT INTO partner_orders (${ORDER_COLUMNS.join(', ')}) VALUES ${part.map(() => `(${list(ORDER_COLUMNS.length)})`).join(', ')}
+        ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id`,
+      part.flatMap((f) => orderValues(f.o, f.customerId)),
+    );
+    for (const r of rows) ids.set(r.event_id, Number(r.id));
+  }
+  const created = fresh.filter((f) => ids.has(f.o.eventId));
+  // Another terminal stored the same event_id a moment ago (a shared store): a duplicate after all.
+  const late = await storedByEventId(db, fresh.filter((f) => !ids.has(f.o.eventId)).map((f) => f.o.eventId));
+  for (const f of fresh) {
+    const id = ids.get(f.o.eventId);
+    if (id !== undefined) out[f.k] = { status: 'created', id };
+    else {
+      const now = late.get(f.o.eventId)!;
+      out[f.k] = { status: 'duplicate', id: now.id, sameAsStored: now.sha256 === f.o.sha256 };
     }
   }
-  const customerId = o.customer ? await upsertCustomerSql(db, o.customer, o.receivedAt) : null;
-  const inserted = await db.get<{ id: number }>(INSERT_ORDER, [
-    o.eventId,
-    o.channel,
-    customerId,
-    o.financialStatus,
-    o.counted ? 1 : 0,
-    o.currency,
-    o.totalCents,
-    o.discountCents,
-    o.taxCents,
-    o.items.reduce((n, i) => n + i.quantity, 0),
-    o.billing?.region ?? null,
-    o.billing?.country ?? null,
-    o.shipping?.region ?? null,
-    o.shipping?.country ?? null,
-    o.referral,
-    o.tender,
-    o.clerk,
-    o.occurredAt,
-    o.timeSource,
-    o.receivedAt,
-  ]);
-  if (!inserted) {
-    // Another terminal stored the same event_id a moment ago (a shared store): it is a duplicate after all.
-    const now = (await existing(db, o.eventId))!;
-    return { status: 'duplicate', id: Number(now.id), sameAsStored: now.sha256 === o.sha256 };
-  }
-  const id = Number(inserted.id);
   await db.insertMany(
     'partner_order_items',
     ['partner_order_id', 'line_no', 'product_id', 'title', 'quantity', 'price_cents', 'event_id'],
-    o.items.map((item, i) => [id, i + 1, item.productId, item.title, item.quantity, item.priceCents, item.eventId]),
+    created.flatMap(({ o }) => o.items.map((item, i) => [ids.get(o.eventId)!, i + 1, item.productId, item.title, item.quantity, item.priceCents, item.eventId])),
   );
-  const addresses = (['billing', 'shipping'] as const).flatMap((kind) => {
-    const a = o[kind];
-    return a ? [[id, kind, ...ADDRESS_COLUMNS.map((c) => a[c])]] : [];
-  });
-  await db.insertMany('partner_order_addresses', ['partner_order_id', 'kind', ...ADDRESS_COLUMNS], addresses);
-  await db.run(`INSERT INTO partner_order_events (partner_order_id, sha256, raw_json) VALUES (?, ?, ?)`, [id, o.sha256, o.raw]);
-  return { status: 'created', id };
+  await db.insertMany(
+    'partner_order_addresses',
+    ['partner_order_id', 'kind', ...ADDRESS_COLUMNS],
+    created.flatMap(({ o }) =>
+      (['billing', 'shipping'] as const).flatMap((kind) => {
+        const a = o[kind];
+        return a ? [[ids.get(o.eventId)!, kind, ...ADDRESS_COLUMNS.map((c) => a[c])]] : [];
+      }),
+    ),
+  );
+  await db.insertMany('partner_order_events', ['partner_order_id', 'sha256', 'raw_json'], created.map(({ o }) => [ids.get(o.eventId)!, o.sha256, o.raw]));
+  // Repeats within the batch: duplicates of the order their first occurrence settled.
+  for (const [k, o] of orders.entries()) {
+    if (out[k] !== null) continue;
+    const first = out[firstInBatch.get(o.eventId)!]!;
+    const storedSha = first.status === 'created' ? orders[firstInBatch.get(o.eventId)!]!.sha256 : late.get(o.eventId)?.sha256;
+    out[k] = first.status === 'rejected' ? first : { status: 'duplicate', id: first.id, sameAsStored: storedSha === o.sha256 };
+  }
+  return out as InsertOutcome[];
+}
+
+/** One order (insertPartnerOrders of one). */
+export async function insertPartnerOrder(db: SqlRunner, o: NewPartnerOrder): Promise<InsertOutcome> {
+  return (await insertPartnerOrders(db, [o]))[0]!;
 }
 
 export async function countPartnerOrders(db: SqlRunner): Promise<number> {

@@ -95,5 +95,11 @@ export interface Store {
   describeError(err: unknown): import('../../../../shared/errors.js').AppError | null;
   /** Test and bench hook: sees every commit, with the durability level it ran under. */
   onCommit: ((info: CommitInfo) => void) | null;
+  /**
+   * Runs a terminal's start-up work (recovering imports, the first admin, demo data) while no other
+   * terminal of this store runs its own: on a shared server, terminals started together would
+   * otherwise each create the first admin.
+   */
+  startupLock<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -229,6 +229,11 @@ export class SqliteStore implements StoreContract {
     return this.write(async () => fn(this.writerRaw));
   }
 
+  /** One file, one process at a time doing its start-up: BEGIN IMMEDIATE orders the writes inside. */
+  startupLock<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   async close(): Promise<void> {
     this.feed.close();
     const lane = this.taskLane;

@@ -1,0 +1,392 @@
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import { AppError } from '../../../../shared/errors.js';
+import { completeAuditRow } from '../contract/audit-row.js';
+import { holdNowIso } from '../contract/hold-clock.js';
+import type { Database } from '../contract/schema.js';
+import type { CommitInfo } from '../contract/shapes.js';
+import type { AuthLookups, DB, Store, StoreHealth, TokenAuthRow, UserAuthRow } from '../contract/store.js';
+import type { SqlRunner } from '../contract/sql.js';
+import type { TaskArgs, TaskEnvelope, TaskName, TaskResult } from '../contract/tasks.js';
+import { insertAudit } from '../common/audit-repo.js';
+import { soldChanges } from '../common/seating-repo.js';
+import { createPool, describeUrl, kyselyOn, type PoolOptions } from './connect.js';
+import { migrationProvider } from './migrations/index.js';
+import { PgSeatFeed, SEATS_CHANNEL } from './pg-feed.js';
+import { connectionProblem, describePgError, isConnectionError, isRetryable, unavailable } from './pg-errors.js';
+import { PgListener } from './pg-listener.js';
+import { PgRunner } from './pg-runner.js';
+import { cancelReservationPg, holdSeatsPg, releaseSeatsPg, reservePg, sweepPg } from './pg-seating.js';
+import { IdempotentTwin, sellAnyPg, sellPg, twinResponse, type SellContext } from './pg-sell.js';
+import { schemaState } from './schema-version.js';
+
+export interface PgStoreOptions extends PoolOptions {
+  url: string;
+  /**
+   * 'if-empty' (default): a new database gets the schema, a current one is used, any other refuses
+   * to open. 'upgrade': an older schema is brought up to date (one terminal, the others stopped).
+   */
+  migrate?: 'if-empty' | 'upgrade';
+  /** How many times a transaction that hit a deadlock or serialization failure runs again. */
+  retries?: number;
+}
+
+/** The store could not be opened; the message says why in plain words (no password). */
+export class StoreOpenError extends Error {
+  constructor(
+    message: string,
+    readonly problem: 'unreachable' | 'schema',
+  ) {
+    super(message);
+  }
+}
+
+// synchronous_commit levels that wait for the local WAL flush (or more) before COMMIT returns.
+const DURABLE = new Set(['on', 'remote_write', 'remote_apply']);
+const SALE_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny']);
+// Sales draw their order id before they insert the order; ROW EXCLUSIVE on orders from the start
+// keeps the rollups' SHARE lock waiting for them (pg-runner.ts pgDialect.lockForRollups). It does
+// not conflict with itself: sales never wait for each other here.
+const BEGIN_SALE = "BEGIN; LOCK TABLE orders IN ROW EXCLUSIVE MODE; SELECT current_setting('synchronous_commit') AS s";
+const BEGIN_TASK = "BEGIN; SELECT current_setting('synchronous_commit') AS s";
+
+type Client = pg.PoolClient;
+
+/**
+ * The shared store: every terminal of a venue connects to one PostgreSQL database. Transactions are
+ * READ COMMITTED; what must not race takes row locks (guarded UPDATEs, FOR UPDATE, SKIP LOCKED) in
+ * one order (pg-seating.ts), and a deadlock or serialization failure runs the transaction again a
+ * bounded number of times. COMMIT is acknowledged only under a durable synchronous_commit, checked
+ * in every transaction. While the server cannot be reached nothing is attempted: every write answers
+ * STORE_UNAVAILABLE at once and a probe reconnects by itself.
+ */
+export class PgStore implements Store {
+  readonly engine = 'postgres' as const;
+  readonly location: string;
+  readonly reader: DB;
+  readonly auth: PgAuthLookups;
+  readonly feed: PgSeatFeed;
+  onCommit: ((info: CommitInfo) => void) | null = null;
+  private readonly readerSql: PgRunner;
+  private readonly onClient = new WeakMap<Client, { db: DB; sql: PgRunner }>();
+  private readonly sqlOfDb = new WeakMap<DB, PgRunner>();
+  private readonly listener: PgListener;
+  private state: StoreHealth = { up: true, problem: null };
+  private readonly healthListeners = new Set<(h: StoreHealth) => void>();
+  private probeTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly retries: number;
+
+  private constructor(
+    readonly options: PgStoreOptions,
+    private readonly pool: pg.Pool,
+    private readonly sellContext: SellContext,
+  ) {
+    this.location = `PostgreSQL ${describeUrl(options.url)}`;
+    this.retries = options.retries ?? 5;
+    this.reader = kyselyOn(pool);
+    this.readerSql = new PgRunner(pool);
+    this.auth = new PgAuthLookups(pool);
+    this.feed = new PgSeatFeed(
+      {
+        sweep: async () => {
+          const now = holdNowIso();
+          const any = await this.readerSql.get('SELECT 1 AS x FROM seat_holds WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT 1', [now]);
+          return any ? this.task('sweepHolds', { now }) : [];
+        },
+        eventsOfTickets: (ids) => soldChanges(this.readerSql, ids),
+      },
+      (payload) => pool.query('SELECT pg_notify($1, $2)', [SEATS_CHANNEL, payload]),
+    );
+    this.listener = new PgListener(
+      options.url,
+      { [SEATS_CHANNEL]: (p) => this.feed.received(p), marquee_auth: () => this.auth.bump() },
+      (up, err) => {
+        this.feed.linkChanged(up);
+        this.auth.linked(up);
+        if (!up) this.markDown(err ?? new Error('Connection terminated'));
+      },
+    );
+  }
+
+  /** Connects, checks (or creates) the schema, and starts listening. */
+  static async open(options: PgStoreOptions): Promise<PgStore> {
+    const pool = createPool(options.url, options);
+    try {
+      let client: Client;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw new StoreOpenError(`Cannot reach the shared database at ${describeUrl(options.url)}: ${plain(err)}`, 'unreachable');
+      }
+      try {
+        await migrateIfAllowed(client, pool, options.migrate ?? 'if-empty');
+        const seq = (await client.query<{ s: string }>("SELECT pg_get_serial_sequence('orders', 'id') AS s")).rows[0]!.s;
+        const sync = (await client.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s;
+        const store = new PgStore(options, pool, { ordersSequence: seq });
+        if (!DURABLE.has(sync)) {
+          // The server's default would acknowledge a sale before it is on disk: every session of this store asks for more.
+          pool.on('connect', (c) => void c.query('SET synchronous_commit = on').catch(() => undefined));
+          await client.query('SET synchronous_commit = on');
+        }
+        await store.listener.start();
+        return store;
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  sql(trx?: DB): SqlRunner {
+    return (trx && this.sqlOfDb.get(trx)) ?? this.readerSql;
+  }
+
+  health(): StoreHealth {
+    return { ...this.state };
+  }
+
+  onHealth(listener: (h: StoreHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  describeError(err: unknown): AppError | null {
+    if (isConnectionError(err)) this.markDown(err);
+    return describePgError(err);
+  }
+
+  write<T>(fn: (trx: DB) => Promise<T>): Promise<T> {
+    return this.transact('BEGIN', true, (client) => fn(this.on(client).db));
+  }
+
+  async task<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
+    try {
+      return await this.transact(SALE_TASKS.has(name) ? BEGIN_SALE : BEGIN_TASK, false, (client) => this.runTask(client, name, args));
+    } catch (err) {
+      // A concurrent request with the same Idempotency-Key committed first: answer what it answered.
+      const key = name === 'sell' ? (args as TaskArgs<'sell'>).input.idempotencyKey : undefined;
+      if (key && (err instanceof IdempotentTwin || (err instanceof AppError && err.code === 'TICKET_UNAVAILABLE'))) {
+        const a = args as TaskArgs<'sell'>;
+        const prior = await this.readerSql.get<{ request_hash: string }>('SELECT request_hash FROM idempotency_keys WHERE key = ?', [key]);
+        if (prior || err instanceof IdempotentTwin) return (await twinResponse(this.pool, key, a.requestHash)) as TaskResult<K>;
+      }
+      throw err;
+    }
+  }
+
+  private async runTask<K extends TaskName>(client: Client, name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
+    const a = args as TaskArgs<K> & TaskEnvelope;
+    let result: unknown;
+    switch (name) {
+      case 'sell':
+        // The sale writes its own audit entry, in the statement that writes the order.
+        return (await sellPg(client, this.sellContext, a as TaskArgs<'sell'> & TaskEnvelope)) as TaskResult<K>;
+      case 'sellAny':
+        return (await sellAnyPg(client, this.sellContext, a as TaskArgs<'sellAny'> & TaskEnvelope)) as TaskResult<K>;
+      case 'holdSeats':
+        result = await holdSeatsPg(client, a as TaskArgs<'holdSeats'>);
+        break;
+      case 'releaseSeats':
+        result = await releaseSeatsPg(client, a as TaskArgs<'releaseSeats'>);
+        break;
+      case 'reserveTickets':
+        result = await reservePg(client, a as TaskArgs<'reserveTickets'>);
+        break;
+      case 'cancelReservation':
+        result = await cancelReservationPg(client, a as TaskArgs<'cancelReservation'>);
+        break;
+      case 'sweepHolds':
+        result = await sweepPg(client, (a as TaskArgs<'sweepHolds'>).now);
+        break;
+      default:
+        throw new Error(`unknown task ${String(name)}`);
+    }
+    if (a.audit) await insertAudit(this.on(client).db, completeAuditRow(a.audit, result));
+    return result as TaskResult<K>;
+  }
+
+  /**
+   * One transaction on one pooled connection: `begin` (which reads synchronous_commit), fn, the
+   * durability check, COMMIT. A deadlock or serialization failure rolls back and runs fn again; a
+   * lost connection is STORE_UNAVAILABLE and is never retried (a COMMIT that got no answer may or may
+   * not have happened; the caller is told nothing was confirmed).
+   */
+  private async transact<T>(begin: string, checkBeforeCommit: boolean, fn: (client: Client) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'The store is closed');
+      if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
+      let client: Client;
+      try {
+        client = await this.pool.connect();
+      } catch (err) {
+        this.markDown(err);
+        throw unavailable(connectionProblem(err));
+      }
+      let broken: unknown = null;
+      try {
+        const began = await client.query(begin);
+        let sync = settingOf(began);
+        const result = await fn(client);
+        if (checkBeforeCommit || sync === null) sync = (await client.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s;
+        if (!DURABLE.has(sync)) throw new Error(`refusing to commit: synchronous_commit is ${sync}, the store requires on`);
+        await client.query('COMMIT');
+        this.onCommit?.({ kind: 'write', items: 1, synchronous: 2 });
+        return result;
+      } catch (err) {
+        if (isConnectionError(err)) broken = err;
+        else await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+        if (broken) {
+          this.markDown(broken);
+          throw unavailable(connectionProblem(broken));
+        }
+        if (isRetryable(err) && attempt <= this.retries) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          continue;
+        }
+        throw err;
+      } finally {
+        client.release(broken ? (broken as Error) : undefined);
+      }
+    }
+  }
+
+  /** A Kysely and a runner bound to one pooled connection, for the statements of its transaction. */
+  private on(client: Client): { db: DB; sql: PgRunner } {
+    let o = this.onClient.get(client);
+    if (!o) {
+      const facade = { query: client.query.bind(client), release: () => undefined };
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => facade, end: async () => undefined } as never }) });
+      o = { db, sql: new PgRunner(client) };
+      this.onClient.set(client, o);
+      this.sqlOfDb.set(db, o.sql);
+    }
+    return o;
+  }
+
+  private setHealth(h: StoreHealth): void {
+    if (h.up === this.state.up && h.problem === this.state.problem) return;
+    this.state = h;
+    for (const l of this.healthListeners) l({ ...h });
+  }
+
+  private markDown(err: unknown): void {
+    if (this.closed) return;
+    this.setHealth({ up: false, problem: connectionProblem(err) });
+    this.startProbe();
+  }
+
+  /** Every half second while down: one SELECT 1 on a fresh connection; up again when it answers. */
+  private startProbe(): void {
+    if (this.probeTimer || this.closed) return;
+    this.probeTimer = setInterval(() => {
+      this.pool.query('SELECT 1').then(
+        () => {
+          if (this.probeTimer) clearInterval(this.probeTimer);
+          this.probeTimer = null;
+          this.setHealth({ up: true, problem: null });
+        },
+        (err: unknown) => this.setHealth({ up: false, problem: connectionProblem(err) }),
+      );
+    }, 500);
+    this.probeTimer.unref();
+  }
+
+  /** A session advisory lock on a connection of its own, held while fn runs. */
+  async startupLock<T>(fn: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtext('marquee.startup'))");
+      return await fn();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext('marquee.startup'))").catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.feed.close();
+    await this.listener.close();
+    await this.reader.destroy();
+  }
+}
+
+function settingOf(r: pg.QueryResult | pg.QueryResult[]): string | null {
+  const last = Array.isArray(r) ? r[r.length - 1] : r;
+  const s = (last?.rows[0] as { s?: unknown } | undefined)?.s;
+  return typeof s === 'string' ? s : null;
+}
+
+function plain(err: unknown): string {
+  if (isConnectionError(err)) return connectionProblem(err);
+  const code = (err as { code?: string }).code;
+  if (code === '28P01') return 'wrong user name or password';
+  if (code === '28000') return 'the server does not let this user in (pg_hba.conf)';
+  if (code === '3D000') return 'the database does not exist';
+  return (err as Error).message ?? String(err);
+}
+
+async function migrateIfAllowed(client: Client, pool: pg.Pool, mode: 'if-empty' | 'upgrade'): Promise<void> {
+  const s = await schemaState(client);
+  if (s.state === 'current') return;
+  if (s.state === 'empty' || (s.state === 'older' && mode === 'upgrade')) {
+    const db = kyselyOn(pool);
+    // Kysely's migrator takes an advisory lock and runs in one transaction: terminals starting together migrate once.
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    const after = await schemaState(client);
+    if (after.state !== 'current') throw new StoreOpenError(`The shared database's schema could not be brought up to date (${after.state})`, 'schema');
+    return;
+  }
+  throw new StoreOpenError(s.message, 'schema');
+}
+
+/**
+ * Who is calling, a round trip each (named statements: parsed once per connection). `version` moves
+ * with every NOTIFY 'marquee_auth' (triggers on users and api_tokens, any terminal) and with every
+ * reconnect of the LISTEN link (notifications may have been missed); null while the link is down,
+ * so callers are then looked up on every request.
+ */
+class PgAuthLookups implements AuthLookups {
+  private counter = 0;
+  private up = false;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  bump(): void {
+    this.counter++;
+  }
+
+  linked(up: boolean): void {
+    this.up = up;
+    this.counter++;
+  }
+
+  async tokenByHash(sha256: string): Promise<TokenAuthRow | undefined> {
+    return (await this.pool.query<TokenAuthRow>({ name: 'auth_token', text: 'SELECT id AS token_id, revoked_at, user_id FROM api_tokens WHERE token_sha256 = $1', values: [sha256] })).rows[0];
+  }
+
+  async user(id: number): Promise<UserAuthRow | undefined> {
+    return (await this.pool.query<UserAuthRow>({ name: 'auth_user', text: 'SELECT id, username, role, seller_id, active FROM users WHERE id = $1', values: [id] })).rows[0];
+  }
+
+  async firstAdmin(): Promise<UserAuthRow | undefined> {
+    return (
+      await this.pool.query<UserAuthRow>({
+        name: 'auth_first_admin',
+        text: "SELECT id, username, role, seller_id, active FROM users WHERE role = 'admin' AND active = 1 ORDER BY id LIMIT 1",
+      })
+    ).rows[0];
+  }
+
+  version(): number | null {
+    return this.up ? this.counter : null;
+  }
+}
+
+export const openPgStore = (options: PgStoreOptions) => PgStore.open(options);

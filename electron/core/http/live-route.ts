@@ -42,12 +42,15 @@ export function registerLiveRoute(app: FastifyInstance, store: Store, authentica
     const unsubscribe = store.feed.subscribe((change) => {
       res.write(`id: ${++seq}\nevent: seats\ndata: ${JSON.stringify(change)}\n\n`);
     }, id);
+    // A shared store's notification link came back: changes may have been missed, the map reads itself again.
+    const unsubscribeResync = store.feed.onResync(() => res.write(`event: resync\ndata: {"eventId":${id}}\n\n`));
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
     keepalive.unref();
     const end = () => {
       if (!open.delete(end)) return;
       clearInterval(keepalive);
       unsubscribe();
+      unsubscribeResync();
       res.end();
     };
     open.add(end);

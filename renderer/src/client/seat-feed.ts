@@ -44,6 +44,7 @@ export function followSeats(eventId: number, onChange: (c: SeatChange) => void, 
     if (opened) onResync();
     opened = true;
   });
+  source.addEventListener('resync', () => onResync());
   source.addEventListener('seats', (e) => {
     try {
       onChange(JSON.parse((e as MessageEvent<string>).data) as SeatChange);

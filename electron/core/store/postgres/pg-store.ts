@@ -158,8 +158,11 @@ export class PgStore implements Store {
     return describePgError(err);
   }
 
-  write<T>(fn: (trx: DB) => Promise<T>): Promise<T> {
-    return this.transact('BEGIN', true, (client) => fn(this.on(client).db));
+  async write<T>(fn: (trx: DB) => Promise<T>): Promise<T> {
+    const result = await this.transact('BEGIN', true, (client) => fn(this.on(client).db));
+    // This terminal's own change to an account or token counts before its NOTIFY comes back.
+    this.auth.bump();
+    return result;
   }
 
   async task<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {

@@ -17,7 +17,7 @@ import { openDataDir } from '../electron/core/boot.js';
 import { inProcessCore } from '../electron/core/host/answer.js';
 import { startCoreHost, type CoreHost } from '../electron/core/host/core-host.js';
 import type { CoreClient } from '../electron/core/host/protocol.js';
-import { openStore, type SqliteStore as Store } from '../electron/core/store/sqlite/database.js';
+import { openStore } from '../electron/core/store/sqlite/database.js';
 import type { OperationName } from '../shared/operations/index.js';
 import { ensureReportsDataset } from './analytics-reports.js';
 import { writeBenchCsv } from './import-bench.js';

@@ -1,23 +1,12 @@
 import type SQLite from 'better-sqlite3';
+import type { TokenAuthRow, UserAuthRow } from '../contract/store.js';
 
 /**
  * Who is calling, looked up on every API request (so a revoked token or a deactivated account stops
  * at once). That makes these lookups as hot as the sale itself: prepared once per connection
  * instead of built by Kysely per request. Plain SQL; only the binding is SQLite's.
  */
-export interface UserAuthRow {
-  id: number;
-  username: string;
-  role: string;
-  seller_id: number | null;
-  active: number;
-}
-
-export interface TokenAuthRow {
-  token_id: number;
-  revoked_at: string | null;
-  user_id: number;
-}
+export type { TokenAuthRow, UserAuthRow } from '../contract/store.js';
 
 function prepare(db: SQLite.Database) {
   return {

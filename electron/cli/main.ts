@@ -15,6 +15,7 @@ import type { Store } from '../core/store/contract/store.js';
 import { seedDemoData, isEmpty } from '../core/seed/demo-data.js';
 import { seedDemoUsers } from '../core/seed/demo-users.js';
 import { VERSION } from '../core/version.js';
+import { MIGRATE_STORE_HELP, migrateStoreCommand } from './migrate-store-command.js';
 
 export const HELP = `marquee ${VERSION} — a desktop box office
 
@@ -29,6 +30,7 @@ Usage:
   marquee upgrade-store --db postgres://…
       Bring a shared database made by an older Marquee up to this version's
       schema. Stop every terminal first; then start them with this version.
+${MIGRATE_STORE_HELP}
   marquee import FILE [--seller ID] [--dry-run] [--force] [--all-or-nothing]
                 [--map FIELD=HEADER]... [--delimiter ,|;|tab] [--data DIR]
       Import listings from a CSV file (eventId,section,quantity,price,row),
@@ -77,6 +79,8 @@ async function run(argv: string[], out: NodeJS.WritableStream & { isTTY?: boolea
         empty: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         db: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         seller: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
@@ -99,6 +103,7 @@ async function run(argv: string[], out: NodeJS.WritableStream & { isTTY?: boolea
     out.write(HELP);
     return command || values.help ? 0 : 2;
   }
+  if (command === 'migrate-store') return migrateStoreCommand({ from: values.from, to: values.to }, out, err);
   const dataDir = resolve(values.data ?? defaultDataDir());
   const databaseUrl = values.db ?? process.env.MARQUEE_DATABASE_URL ?? null;
   const shared = databaseUrl !== null && isPostgresUrl(databaseUrl);

@@ -141,9 +141,10 @@ const cli = async (args: { from?: string; to?: string }, internal = {}) => {
 
 describe('marquee migrate-store', () => {
   let venue: Awaited<ReturnType<typeof sqliteVenue>>;
+  // Generous bounds: the seeding and the child processes share two cores with other test runs.
   beforeAll(async () => {
     venue = await sqliteVenue();
-  });
+  }, 180_000);
 
   it('copies every table with its ids; the PostgreSQL store then answers like the SQLite one, and new rows get fresh ids', async () => {
     const target = await database();
@@ -298,6 +299,24 @@ describe('marquee migrate-store', () => {
     expect(again.out).toMatch(/Copied .* to PostgreSQL/);
   });
 
+  it('copies a store a terminal still has open as one snapshot, its write-ahead log included, and says it was open', async () => {
+    const file = join(tempDir(), 'open.sqlite');
+    copyFileSync(venue.file, file);
+    const live = await openStore({ file });
+    try {
+      const free = (await live.sql().get<{ id: number }>("SELECT id FROM tickets WHERE status = 'available' ORDER BY id LIMIT 1"))!;
+      await run(live, 'sellTicket', { id: free.id });
+      const orders = Number((await live.sql().get<{ n: number }>('SELECT count(*) AS n FROM orders'))!.n);
+      const target = await database();
+      const r = await cli({ from: `sqlite:${file}`, to: target.url });
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/had a write-ahead log; if a terminal was still running, sales after this copy are not in it/);
+      expect((await pgSnapshot(target.url)).orders).toBe(String(orders));
+    } finally {
+      await live.close();
+    }
+  });
+
   it('runs end to end as the marquee command, without printing the password', async () => {
     const target = await database();
     const password = decodeURIComponent(new URL(target.url).password);
@@ -313,7 +332,7 @@ describe('marquee migrate-store', () => {
     expect(again.stdout + again.stderr).not.toContain(password);
     const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env });
     expect(help.stdout).toContain('marquee migrate-store --from sqlite:PATH --to postgres://');
-  });
+  }, 180_000);
 });
 
 describe('what migrate-store derives from the schema', () => {

@@ -92,6 +92,9 @@ async function copyAll(client: pg.PoolClient, source: SqliteSource, where: strin
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(o.lockTimeoutMs ?? 10_000))}`);
+    // A role's statement_timeout is meant for terminals, not for one COPY of a venue's whole history;
+    // and the COMMIT is acknowledged only once durable, as every terminal's are (pg-store.ts).
+    await client.query("SET LOCAL statement_timeout = 0; SET LOCAL synchronous_commit = 'on'");
     // No terminal may read or write the half-copied tables; one already connected makes this wait, then give up.
     try {
       await client.query(`LOCK TABLE ${order.map(quoteIdent).join(', ')} IN ACCESS EXCLUSIVE MODE`);

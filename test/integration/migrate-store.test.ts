@@ -299,6 +299,38 @@ describe('marquee migrate-store', () => {
     expect(again.out).toMatch(/Copied .* to PostgreSQL/);
   });
 
+  it('stops at a value PostgreSQL cannot hold, naming the table and column, and rolls back (exit 1)', async () => {
+    const file = join(tempDir(), 'nul.sqlite');
+    copyFileSync(venue.file, file);
+    const raw = new SQLite(file);
+    raw.prepare('UPDATE customers SET name = ? WHERE id = (SELECT max(id) FROM customers)').run('Ada\0Nul');
+    raw.close();
+    const target = await database();
+    const r = await cli({ from: `sqlite:${file}`, to: target.url });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/customers\.name holds a NUL character/);
+    const after = await pgSnapshot(target.url);
+    expect(Object.entries(after).filter(([t, n]) => n !== '0' && !(t in MIGRATION_ROWS) && !t.startsWith('kysely'))).toEqual([]);
+  });
+
+  it('gives up, changing nothing, while another session still uses the target (exit 1)', async () => {
+    const target = await database();
+    await (await openPgStore({ url: target.url, max: 2 })).close();
+    const other = new pg.Client({ connectionString: target.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT count(*) FROM tickets');
+      const r = await cli({ from: `sqlite:${venue.file}`, to: target.url }, { lockTimeoutMs: 200 });
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/is in use \(.*lock timeout.*\); stop every terminal and try again/);
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
+    expect((await pgSnapshot(target.url)).tickets).toBe('0');
+  });
+
   it('copies a store a terminal still has open as one snapshot, its write-ahead log included, and says it was open', async () => {
     const file = join(tempDir(), 'open.sqlite');
     copyFileSync(venue.file, file);

@@ -377,7 +377,6 @@ describe('what migrate-store derives from the schema', () => {
     try {
       const tables = await targetTables(client);
       const order = foreignKeyOrder(tables.keys(), await targetForeignKeys(client));
-      const lite = new SQLite(':memory:');
       const store = await openStore({ file: join(tempDir(), 'schema.sqlite') });
       const liteTables = (await store.sql().all<{ t: string }>("SELECT name AS t FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'kysely%'")).map((r) => r.t);
       expect([...order].sort()).toEqual([...liteTables].sort());
@@ -387,7 +386,6 @@ describe('what migrate-store derives from the schema', () => {
         }
       }
       await store.close();
-      lite.close();
 
       // A fresh schema's only rows are the ones MIGRATION_ROWS describes (a migration seeding another table must be listed).
       for (const t of order) {

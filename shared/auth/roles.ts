@@ -1,6 +1,6 @@
 import type { Permission } from '../operations/define.js';
 
-export const ROLES = ['admin', 'organizer', 'clerk', 'seller'] as const;
+export const ROLES = ['admin', 'organizer', 'clerk', 'seller', 'door'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -11,11 +11,13 @@ export type Role = (typeof ROLES)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[] | 'all'> = {
   admin: 'all',
   // Runs events (and their venues and reports) and refunds sales of own events; does not work the till.
-  organizer: ['account', 'read', 'orders', 'refund', 'manage-events'],
+  organizer: ['account', 'read', 'orders', 'refund', 'manage-events', 'door'],
   // Works the till: sells, looks orders up, voids own cash sales within the window (refunds need an organizer or admin).
-  clerk: ['account', 'read', 'sell', 'orders'],
+  clerk: ['account', 'read', 'sell', 'orders', 'door'],
   // Posts and imports own listings.
   seller: ['account', 'read', 'list', 'import'],
+  // Scans tickets in at a door, and nothing else: no sales, no orders, no customer data.
+  door: ['account', 'door'],
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {
@@ -29,4 +31,5 @@ export const ROLE_LABELS: Record<Role, string> = {
   organizer: 'Organizer',
   clerk: 'Clerk',
   seller: 'Seller',
+  door: 'Door',
 };

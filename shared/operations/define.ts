@@ -3,9 +3,10 @@ import type { z } from 'zod';
 /**
  * What a caller must be allowed to do. Roles (admin, organizer, clerk, seller) map onto these;
  * the one place that checks them is the dispatcher, for IPC and HTTP alike (shared/auth/roles.ts maps
- * roles to permissions). 'public' needs no sign-in; 'account' needs any signed-in user.
+ * roles to permissions). 'public' needs no sign-in; 'account' needs any signed-in user; 'door' scans
+ * tickets in and reads what the door screen shows.
  */
-export const PERMISSIONS = ['public', 'account', 'read', 'sell', 'orders', 'refund', 'list', 'import', 'manage-events', 'admin'] as const;
+export const PERMISSIONS = ['public', 'account', 'read', 'sell', 'orders', 'refund', 'list', 'import', 'manage-events', 'door', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

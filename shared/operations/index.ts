@@ -21,6 +21,7 @@ import { analyticsOps } from './analytics-ops.js';
 import { importOps } from './import-ops.js';
 import { authOps } from './auth-ops.js';
 import { seatingOps } from './seating-ops.js';
+import { doorOps } from './door-ops.js';
 
 const Empty = z.strictObject({});
 const ById = z.strictObject({ id: Id });
@@ -180,6 +181,7 @@ export const operations = {
   ...importOps,
   ...authOps,
   ...seatingOps,
+  ...doorOps,
 };
 
 export type Operations = typeof operations;

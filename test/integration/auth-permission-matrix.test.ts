@@ -22,7 +22,7 @@ describe('permission matrix: every operation × every role', () => {
 
   it('knows every operation of the table and every role', () => {
     expect(operationNames.length).toBeGreaterThan(40);
-    expect(ROLES).toEqual(['admin', 'organizer', 'clerk', 'seller']);
+    expect(ROLES).toEqual(['admin', 'organizer', 'clerk', 'seller', 'door']);
     // A read without a fixture is still checked (with an empty input: 403 comes before validation);
     // every mutating one has a fixture, so its allowed calls must really succeed.
     expect(operationNames.filter((n) => !fixtures[n] && operations[n].mutates)).toEqual([]);

@@ -82,4 +82,46 @@ describe('migrations', () => {
     expect(indexes()).toContain('orders_by_customer');
     await db.destroy();
   });
+
+  it('door check-ins: a door role (users rebuilt with every row and reference kept), one live check-in per ticket, no way back while door accounts exist', async () => {
+    const { raw, db } = await freshDb();
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    await migrator.migrateTo('2026-12-03T1100-auth-notify');
+    const now = '2026-11-21T00:00:00.000Z';
+    const user = raw.prepare(`INSERT INTO users (username, display_name, role, pin_hash, created_at, updated_at) VALUES (?, ?, ?, 'h', ?, ?)`);
+    expect(() => user.run('gate', 'Gate', 'door', now, now)).toThrow(/CHECK/);
+    user.run('ada', 'Ada', 'admin', now, now);
+    raw.prepare(`INSERT INTO api_tokens (user_id, name, token_sha256, prefix, created_at) VALUES (1, 't', ?, 'p', ?)`).run('a'.repeat(64), now);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(raw.pragma('foreign_key_check')).toEqual([]);
+    expect(raw.prepare('SELECT username, role FROM users').all()).toEqual([{ username: 'ada', role: 'admin' }]);
+    // api_tokens still references the rebuilt users table.
+    expect(() => raw.prepare(`INSERT INTO api_tokens (user_id, name, token_sha256, prefix, created_at) VALUES (99, 't', ?, 'p', ?)`).run('b'.repeat(64), now)).toThrow(/FOREIGN KEY/);
+    user.run('gate', 'Gate', 'door', now, now);
+    expect(() => user.run('root', 'Root', 'root', now, now)).toThrow(/CHECK/);
+    raw.prepare(`INSERT INTO venues (id,name,city,country,timezone,created_at) VALUES (1,'V','C','US','UTC',?)`).run(now);
+    raw.prepare(`INSERT INTO events (id,name,venue_id,starts_at,starts_at_utc,local_date,status,created_at,updated_at) VALUES (1,'E',1,'2026-12-01T19:00:00+00:00','2026-12-01T19:00:00.000Z','2026-12-01','on_sale',?,?)`).run(now, now);
+    raw.prepare(`INSERT INTO sellers (id,name,created_at) VALUES (1,'S',?)`).run(now);
+    raw.prepare(`INSERT INTO listings (id,event_id,seller_id,section,row,quantity,price_cents,currency,source,created_at) VALUES (1,1,1,'A','1',1,100,'USD','ui',?)`).run(now);
+    raw.prepare(`INSERT INTO tickets (id,listing_id,event_id,seller_id,section,row,price_cents,currency,updated_at) VALUES (1,1,1,1,'A','1',100,'USD',?)`).run(now);
+    raw.prepare(`INSERT INTO orders (id,code,channel,total_cents,currency,created_at) VALUES (1,'MQ-1','kiosk',100,'USD',?)`).run(now);
+    raw.prepare(`INSERT INTO order_items (order_id,ticket_id,price_cents) VALUES (1,1,100)`).run();
+    const checkIn = raw.prepare(`INSERT INTO check_ins (ticket_id, event_id, order_item_id, at, door) VALUES (1, 1, 1, ?, ?)`);
+    checkIn.run(now, 'Door 1');
+    expect(() => checkIn.run(now, 'Door 2')).toThrow(/UNIQUE/);
+    expect(() => raw.prepare(`UPDATE check_ins SET undone_at = ?`).run(now)).toThrow(/CHECK/);
+    raw.prepare(`UPDATE check_ins SET undone_at = ?, undone_by = 'ada'`).run(now);
+    checkIn.run(now, 'Door 2');
+    expect(() => raw.prepare(`INSERT INTO ticket_code_secret (id, secret, created_at) VALUES (2, ?, ?)`).run('a'.repeat(43), now)).toThrow(/CHECK/);
+    // Down refuses (and changes nothing) while a door account exists.
+    expect((await migrator.migrateDown()).error).toBeDefined();
+    expect(raw.prepare(`SELECT count(*) AS n FROM check_ins`).get()).toEqual({ n: 2 });
+    expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+    raw.prepare(`DELETE FROM users WHERE role = 'door'`).run();
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(() => user.run('gate', 'Gate', 'door', now, now)).toThrow(/CHECK/);
+    expect(raw.prepare('SELECT username FROM users').pluck().all()).toEqual(['ada']);
+    await db.destroy();
+  });
 });

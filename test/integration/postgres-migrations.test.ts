@@ -443,6 +443,31 @@ describe('PostgreSQL migrations', () => {
     expect(await m.q(`INSERT INTO referral_sources (slug, created_at) VALUES ('google', $1) RETURNING slug`, [NOW])).toEqual([{ slug: 'google' }]);
   });
 
+  it('door check-ins (2026-12-04T0700): a door role, one live check-in per ticket, and no way back while door accounts exist', async () => {
+    const m = await freshDatabase();
+    await m.migrator.migrateTo('2026-12-03T1100-auth-notify');
+    const doorUser = `INSERT INTO users (username, display_name, role, pin_hash, created_at, updated_at) VALUES ('gate', 'Gate', 'door', 'h', '${NOW}', '${NOW}')`;
+    expect((await failure(m, doorUser)).code).toBe('23514');
+    const { error } = await m.migrator.migrateToLatest();
+    expect(error).toBeUndefined();
+    await base(m);
+    await m.q(doorUser);
+    expect((await failure(m, doorUser.replace("'door'", "'root'").replace("'gate'", "'gate2'"))).code).toBe('23514');
+    const checkIn = (door: string) => `INSERT INTO check_ins (ticket_id, event_id, order_item_id, at, door) VALUES (1, 1, 1, '${NOW}', '${door}')`;
+    await m.q(checkIn('Door 1'));
+    const twice = await failure(m, checkIn('Door 2'));
+    expect([twice.code, twice.constraint]).toEqual(['23505', 'check_ins_one_live']);
+    expect((await failure(m, `UPDATE check_ins SET undone_at = '${NOW}'`)).code).toBe('23514');
+    await m.q(`UPDATE check_ins SET undone_at = $1, undone_by = 'admin'`, [NOW]);
+    await m.q(checkIn('Door 2'));
+    expect((await failure(m, `INSERT INTO ticket_code_secret (id, secret, created_at) VALUES (2, '${'a'.repeat(43)}', '${NOW}')`)).code).toBe('23514');
+    const { error: downError } = await m.migrator.migrateDown();
+    expect(downError).toBeDefined();
+    await m.q(`DELETE FROM users WHERE role = 'door'`);
+    expect((await m.migrator.migrateDown()).error).toBeUndefined();
+    expect((await failure(m, doorUser)).code).toBe('23514');
+  });
+
   it('revert one by one in reverse order to an empty database (only Kysely’s own tables), then apply again', async () => {
     const m = await migrated();
     await base(m);

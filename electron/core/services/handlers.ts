@@ -17,6 +17,7 @@ import { importHandlers } from './import-handlers.js';
 import { analyticsHandlers } from './analytics-handlers.js';
 import { authHandlers } from './auth-handlers.js';
 import { seatingHandlers } from './seating-handlers.js';
+import { doorHandlers } from './door-handlers.js';
 import { toEvent, toTicket, toVenue } from './mappers.js';
 import { sell } from './sell.js';
 
@@ -297,5 +298,6 @@ export const handlers: Handlers = {
   ...importHandlers,
   ...authHandlers,
   ...seatingHandlers,
+  ...doorHandlers,
 };
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Role } from '../../../shared/auth/roles.js';
+import { ROLES, type Role } from '../../../shared/auth/roles.js';
 import type { OperationName } from '../../../shared/operations/index.js';
 import { callerForUser } from '../../../electron/core/auth/callers.js';
 import { hashSecret } from '../../../electron/core/auth/passwords.js';
@@ -45,7 +45,7 @@ export async function buildWorld(): Promise<World> {
   const [pw, pin] = await Promise.all([hashSecret(ROLE_PASSWORD, cheap), hashSecret(ROLE_PIN, cheap)]);
   const users = {} as Record<Role, number>;
   await store.write(async (trx) => {
-    for (const role of ['admin', 'organizer', 'clerk', 'seller'] as const) {
+    for (const role of ROLES) {
       const now = new Date().toISOString();
       const row = await trx
         .insertInto('users')
@@ -223,4 +223,20 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   },
   cancelOrder: async (w, role) => ({ code: await saleBy(w, 'admin', { eventId: await ownEvent(w, role) }), reason: 'duplicate sale' }),
   eventInventory: async (w) => ({ id: w.houseEventId }),
+  checkIn: async (w) => ({ code: await ticketCode(w), door: 'Door 1' }),
+  undoCheckIn: async (w) => {
+    const r = await full(w, 'checkIn', { code: await ticketCode(w), door: 'Door 1' });
+    if (r.result !== 'admitted') throw new Error(`fixture ticket was refused: ${r.message}`);
+    return { id: r.checkInId };
+  },
+  listCheckIns: async (w) => ({ id: w.houseEventId }),
+  checkInCounts: async (w) => ({ id: w.houseEventId }),
+  listDoorEvents: async () => ({}),
+  getTicketCodes: async (w) => ({ code: await saleBy(w, 'admin') }),
 };
+
+/** The signed code of a freshly sold ticket. */
+async function ticketCode(w: World): Promise<string> {
+  const codes = await full(w, 'getTicketCodes', { code: await saleBy(w, 'admin') });
+  return codes.items[0]!.code;
+}

@@ -282,6 +282,26 @@ export interface ReservationsTable {
   updated_at: string;
 }
 
+// Door (2026-12-04T0700): the ticket code key and check-ins.
+export interface TicketCodeSecretTable {
+  id: number;
+  secret: string;
+  created_at: string;
+}
+
+export interface CheckInsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  event_id: number;
+  order_item_id: number;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  door: string;
+  undone_at: string | null;
+  undone_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -306,4 +326,6 @@ export interface Database {
   chart_seats: ChartSeatsTable;
   seat_holds: SeatHoldsTable;
   reservations: ReservationsTable;
+  ticket_code_secret: TicketCodeSecretTable;
+  check_ins: CheckInsTable;
 }

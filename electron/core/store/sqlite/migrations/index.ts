@@ -7,6 +7,7 @@ import * as m20261121T0640 from './2026-11-21T0640-seating.js';
 import * as m20261121T0700 from './2026-11-21T0700-sale-path-indexes.js';
 import * as m20261203T0900 from './2026-12-03T0900-import-owner-host.js';
 import * as m20261203T1100 from './2026-12-03T1100-auth-notify.js';
+import * as m20261204T0700 from './2026-12-04T0700-door-check-ins.js';
 
 // Imported statically so bundlers and packaged apps carry every migration; order is by name.
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T0700-sale-path-indexes': m20261121T0700,
   '2026-12-03T0900-import-owner-host': m20261203T0900,
   '2026-12-03T1100-auth-notify': m20261203T1100,
+  '2026-12-04T0700-door-check-ins': m20261204T0700,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -28,7 +28,7 @@ export const isRetryable = (err: unknown) => {
 };
 
 export function unavailable(problem: string): AppError {
-  return new AppError('STORE_UNAVAILABLE', `The box office cannot reach its database (${problem}). Nothing was sold or changed; Marquee reconnects by itself.`, {
+  return new AppError('STORE_UNAVAILABLE', `The box office cannot reach its database (${problem}). The change was not confirmed: resend it with the same Idempotency-Key to learn whether it was made. Marquee reconnects by itself.`, {
     problem,
   });
 }

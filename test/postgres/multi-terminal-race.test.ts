@@ -65,18 +65,29 @@ describe('four terminals on one PostgreSQL database', () => {
     });
   });
 
-  it('240 concurrent GA reservations of 1–3 tickets against a quota of 60, through all four: the quota is never exceeded', async () => {
+  it('240 concurrent GA reservations of 1–3 tickets against a quota of 60, through all four: the quota is never exceeded, and fills exactly', async () => {
     const QUOTA = 60;
     const { eventId } = await eventWithTickets(at(1), QUOTA, 'GA quota');
     const answers = await Promise.all(Array.from({ length: 240 }, (_, i) => at(i).post(`/events/${eventId}/reservations`, { quantity: 1 + (i % 3), holder: `gate-${i}` })));
 
-    for (const a of answers) expect([201, 409]).toContain(a.status);
+    // Reservations of one event take turns on its row, so on a loaded machine a terminal's pool can
+    // stay busy past its wait: that is answered 429 (nothing reserved), never a 5xx.
+    for (const a of answers) expect([201, 409, 429], JSON.stringify(a.body)).toContain(a.status);
     for (const a of answers.filter((x) => x.status === 409)) expect(code(a)).toBe('TICKET_UNAVAILABLE');
+    for (const a of answers.filter((x) => x.status === 429)) expect(code(a)).toBe('TOO_MANY_REQUESTS');
     const granted = answers.filter((a) => a.status === 201).map((a) => a.body as { id: number; quantity: number; ticketIds: number[] });
+    const stormReserved = granted.reduce((n, g) => n + g.quantity, 0);
+    expect(stormReserved).toBeLessThanOrEqual(QUOTA);
+    expect(stormReserved).toBeGreaterThan(0);
+    // Then one ticket at a time, terminal after terminal, until refused: the quota fills exactly.
+    for (let i = 0; i < QUOTA; i++) {
+      const a = await at(i).post(`/events/${eventId}/reservations`, { quantity: 1, holder: `top-up-${i}` });
+      if (a.status === 409) break;
+      expect(a.status, JSON.stringify(a.body)).toBe(201);
+      granted.push(a.body as { id: number; quantity: number; ticketIds: number[] });
+    }
     const reserved = granted.reduce((n, g) => n + g.quantity, 0);
-    expect(reserved).toBeLessThanOrEqual(QUOTA);
-    // It refused only once fewer tickets were left than the largest ask (3).
-    expect(reserved).toBeGreaterThan(QUOTA - 3);
+    expect(reserved).toBe(QUOTA);
     const ids = granted.flatMap((g) => g.ticketIds);
     expect(ids).toHaveLength(reserved);
     expect(new Set(ids).size).toBe(reserved);
@@ -105,7 +116,7 @@ describe('four terminals on one PostgreSQL database', () => {
     };
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => at(i).post(`/events/${eventId}/holds`, { ticketIds: pairOf(i), holder: `till-${i}`, ttlSeconds: 600 })));
 
-    for (const a of answers) expect([201, 409]).toContain(a.status);
+    for (const a of answers) expect([201, 409], JSON.stringify(a.body)).toContain(a.status);
     for (const a of answers.filter((x) => x.status === 409)) expect(code(a)).toBe('TICKET_UNAVAILABLE');
     const winners = answers.flatMap((a, i) => (a.status === 201 ? [{ i, holder: `till-${i}`, seats: pairOf(i) }] : []));
     expect(winners.length).toBeGreaterThan(0);

@@ -21,6 +21,11 @@ describe('store errors over IPC', () => {
     expect((a.result as { error: { message: string } }).error.message).toMatch(/not confirmed.*Idempotency-Key/);
   });
 
+  it('a terminal whose every pool connection is busy says so (429, retry after a second), not that the database is gone', async () => {
+    const a = await answer({ reader: readerThrowing(new Error('timeout exceeded when trying to connect')) as never, describeError: describePgError });
+    expect(a.result).toMatchObject({ ok: false, error: { code: 'TOO_MANY_REQUESTS', details: { retryAfterSeconds: 1 } } });
+  });
+
   it('an error the store does not know, or a store that cannot describe errors, stays INTERNAL', async () => {
     for (const store of [{ reader: readerThrowing(new Error('disk on fire')) as never, describeError: describePgError }, { reader: readerThrowing(refused) as never }]) {
       const a = await answer(store);

@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors.js';
 import type { OperationName } from '../../../shared/operations/index.js';
 import type { KioskSessions } from '../auth/callers.js';
 import type { OpContext } from '../services/context.js';
@@ -17,7 +18,8 @@ export async function answerCall(ctx: OpContext, caller: () => Promise<Caller>, 
   try {
     return { result: { ok: true, value: await invoke(ctx, await caller(), name, input) } };
   } catch (err) {
-    const appError = toAppError(err);
+    // As over HTTP: the store describes its own failures (lost database → STORE_UNAVAILABLE).
+    const appError = err instanceof AppError ? err : (ctx.store.describeError?.(err) ?? toAppError(err));
     const result = { ok: false as const, error: appError.toBody().error };
     return appError.code === 'INTERNAL' ? { result, internal: errorInfo(err) } : { result };
   }

@@ -92,8 +92,11 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     if (status >= 400 && status < 500) {
       return sendError(reply, new AppError('BAD_REQUEST', err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'The body is not valid JSON' : err.message, { code: err.code }));
     }
-    app.log.error(err);
-    return sendError(reply, toAppError(err));
+    // The store names its own failures (a lost database is STORE_UNAVAILABLE, 503), not a bare 500.
+    const described = ctx.store.describeError?.(err) ?? toAppError(err);
+    if (described.code === 'INTERNAL') app.log.error(err);
+    else app.log.warn({ code: described.code }, described.message);
+    return sendError(reply, described);
   });
 
   app.setNotFoundHandler((req, reply) => {

@@ -41,6 +41,11 @@ export function createPool(url: string, o: PoolOptions = {}): pg.Pool {
   });
   // An idle client losing its connection (server restart) is reported here; without a listener it would crash the process.
   pool.on('error', () => undefined);
+  // A checked-out client has no pool listener: a server shutdown (57P01) arriving between two
+  // statements of a transaction would be an unhandled 'error' and end the terminal. With this one the
+  // client is only marked broken; its next statement fails as a lost connection (STORE_UNAVAILABLE),
+  // and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

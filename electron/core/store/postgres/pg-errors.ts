@@ -18,7 +18,23 @@ export function isConnectionError(err: unknown): boolean {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
   const msg = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|not queryable/i.test(msg);
+  return /Connection terminated|connection timeout|Client has encountered a connection error|Connection closed|not queryable/i.test(msg);
+}
+
+/**
+ * node-postgres' pool gave up waiting for one of its own connections to come free: every one is busy
+ * (a rush at this terminal, transactions queued on one event's row lock). The server is fine, so this
+ * is not an outage; nothing was begun.
+ */
+export function isPoolBusy(err: unknown): boolean {
+  const msg = (err as PgLikeError | null)?.message;
+  return typeof msg === 'string' && /timeout exceeded when trying to connect/i.test(msg);
+}
+
+export function busy(): AppError {
+  return new AppError('TOO_MANY_REQUESTS', 'Every connection of this terminal to the database is busy; nothing was changed, try again in a moment', {
+    retryAfterSeconds: 1,
+  });
 }
 
 /** Serialization failure and deadlock: the transaction did nothing and may run again. */
@@ -28,7 +44,7 @@ export const isRetryable = (err: unknown) => {
 };
 
 export function unavailable(problem: string): AppError {
-  return new AppError('STORE_UNAVAILABLE', `The box office cannot reach its database (${problem}). Nothing was sold or changed; Marquee reconnects by itself.`, {
+  return new AppError('STORE_UNAVAILABLE', `The box office cannot reach its database (${problem}). The change was not confirmed: resend it with the same Idempotency-Key to learn whether it was made. Marquee reconnects by itself.`, {
     problem,
   });
 }
@@ -46,6 +62,7 @@ export function connectionProblem(err: unknown): string {
 
 /** The engine's errors in the one error shape; null when the error is not the store's. */
 export function describePgError(err: unknown): AppError | null {
+  if (isPoolBusy(err)) return busy();
   if (isConnectionError(err)) return unavailable(connectionProblem(err));
   const e = err as PgLikeError | null;
   const code = typeof e?.code === 'string' ? e.code : null;

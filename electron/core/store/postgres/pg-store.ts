@@ -13,7 +13,7 @@ import { soldChanges } from '../common/seating-repo.js';
 import { createPool, describeUrl, kyselyOn, type PoolOptions } from './connect.js';
 import { migrationProvider } from './migrations/index.js';
 import { PgSeatFeed, SEATS_CHANNEL } from './pg-feed.js';
-import { connectionProblem, describePgError, isConnectionError, isRetryable, unavailable } from './pg-errors.js';
+import { busy, connectionProblem, describePgError, isConnectionError, isPoolBusy, isRetryable, unavailable } from './pg-errors.js';
 import { PgListener } from './pg-listener.js';
 import { PgRunner } from './pg-runner.js';
 import { cancelReservationPg, holdSeatsPg, releaseSeatsPg, reservePg, sweepPg } from './pg-seating.js';
@@ -225,6 +225,7 @@ export class PgStore implements Store {
       try {
         client = await this.pool.connect();
       } catch (err) {
+        if (isPoolBusy(err)) throw busy();
         this.markDown(err);
         throw unavailable(connectionProblem(err));
       }

@@ -6,7 +6,6 @@ import { idempotencyKeyReused, notEnoughLeft, saleCustomer, salePayment, saleRes
 import type { SeatChange } from '../contract/shapes.js';
 import type { SaleInput, SaleResult, TaskArgs } from '../contract/tasks.js';
 import { upsertCustomerSql } from '../common/customers-sql.js';
-import { seatNotices, SEATS_CHANNEL } from './pg-feed.js';
 import { PgRunner, type Queryable } from './pg-runner.js';
 
 /** What a sale needs to know about the database it runs on (resolved once when the store opens). */
@@ -52,11 +51,12 @@ const FLIP_ANY = `UPDATE tickets t SET status = 'sold', updated_at = $3
     AND t.status = 'available'
   RETURNING t.id, t.event_id, t.price_cents, t.currency, (SELECT nextval($4::regclass)) AS order_id`;
 
-/** The sale on PostgreSQL, inside the caller's transaction on client `q`. */
+/** The sale on PostgreSQL, inside the caller's transaction on client `q`; what it sold is added to `sold` (announced after COMMIT). */
 export async function sellPg(
   q: Queryable,
   ctx: SellContext,
   a: TaskArgs<'sell'> & { audit?: AuditTemplate },
+  sold: SeatChange[],
 ): Promise<SaleResult> {
   const now = nowIso();
   const input = a.input;
@@ -65,14 +65,14 @@ export async function sellPg(
     if (prior) return prior;
   }
   const ids = [...a.ids];
-  const rows = (await q.query<Flipped>(FLIP, [ids, now, input.holder ?? '', new Date(a.holdNowMs).toISOString(), ctx.ordersSequence])).rows;
+  const rows = (await q.query<Flipped>({ name: 'sale_flip', text: FLIP, values: [ids, now, input.holder ?? '', new Date(a.holdNowMs).toISOString(), ctx.ordersSequence] })).rows;
   if (rows.length !== ids.length) await refuseUnavailable(q, ids, new Set(rows.map((r) => Number(r.id))));
-  return finishSale(q, ctx, a.channel, input, ids, rows, a.requestHash, now, a.audit);
+  return finishSale(q, ctx, a.channel, input, ids, rows, a.requestHash, now, a.audit, sold);
 }
 
-export async function sellAnyPg(q: Queryable, ctx: SellContext, a: TaskArgs<'sellAny'> & { audit?: AuditTemplate }): Promise<SaleResult> {
+export async function sellAnyPg(q: Queryable, ctx: SellContext, a: TaskArgs<'sellAny'> & { audit?: AuditTemplate }, sold: SeatChange[]): Promise<SaleResult> {
   const now = nowIso();
-  const rows = (await q.query<Flipped>(FLIP_ANY, [a.eventId, a.quantity, now, ctx.ordersSequence])).rows;
+  const rows = (await q.query<Flipped>({ name: 'sale_flip_any', text: FLIP_ANY, values: [a.eventId, a.quantity, now, ctx.ordersSequence] })).rows;
   if (rows.length < a.quantity) {
     const exists = await q.query('SELECT 1 FROM events WHERE id = $1', [a.eventId]);
     if (exists.rowCount === 0) throw notFound('event', a.eventId);
@@ -81,11 +81,13 @@ export async function sellAnyPg(q: Queryable, ctx: SellContext, a: TaskArgs<'sel
   }
   const byPrice = [...rows].sort((x, y) => x.price_cents - y.price_cents || x.id - y.id);
   const ids = byPrice.map((r) => Number(r.id));
-  return finishSale(q, ctx, a.channel, { ...a.sale, ticketIds: ids }, ids, rows, '', now, a.audit);
+  return finishSale(q, ctx, a.channel, { ...a.sale, ticketIds: ids }, ids, rows, '', now, a.audit, sold);
 }
 
 async function priorResponse(q: Queryable, key: string, requestHash: string): Promise<SaleResult | null> {
-  const prior = (await q.query<{ request_hash: string; response_json: string }>('SELECT request_hash, response_json FROM idempotency_keys WHERE key = $1', [key])).rows[0];
+  const prior = (
+    await q.query<{ request_hash: string; response_json: string }>({ name: 'sale_prior', text: 'SELECT request_hash, response_json FROM idempotency_keys WHERE key = $1', values: [key] })
+  ).rows[0];
   if (!prior) return null;
   if (prior.request_hash !== requestHash) throw idempotencyKeyReused(key);
   return JSON.parse(prior.response_json) as SaleResult;
@@ -106,6 +108,17 @@ async function refuseUnavailable(q: Queryable, ids: number[], flipped: Set<numbe
   throw unavailableError(ids.filter((id) => !flipped.has(id)));
 }
 
+/** What a sale changed, per event, for the seat feed. */
+function soldChanges(rows: readonly { id: number; event_id: number }[]): SeatChange[] {
+  const byEvent = new Map<number, number[]>();
+  for (const r of rows) {
+    const list = byEvent.get(Number(r.event_id));
+    if (list) list.push(Number(r.id));
+    else byEvent.set(Number(r.event_id), [Number(r.id)]);
+  }
+  return [...byEvent].map(([eventId, ticketIds]) => ({ eventId, ticketIds, status: 'sold', holder: null, expiresAt: null }));
+}
+
 async function finishSale(
   q: Queryable,
   ctx: SellContext,
@@ -116,6 +129,7 @@ async function finishSale(
   requestHash: string,
   now: string,
   audit: AuditTemplate | undefined,
+  sold: SeatChange[],
 ): Promise<SaleResult> {
   const flipped = new Map(rows.map((r) => [Number(r.id), { price_cents: Number(r.price_cents), currency: r.currency }]));
   const payment = salePayment(input, ids, flipped);
@@ -124,15 +138,6 @@ async function finishSale(
   const customerId = customer ? await upsertCustomerSql(runner, customer, now) : null;
   if (input.referral) await q.query('INSERT INTO referral_sources (slug, created_at) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING', [input.referral, now]);
   const orderId = Number(rows[0]!.order_id);
-  const byEvent = new Map<number, number[]>();
-  for (const r of rows) {
-    const list = byEvent.get(Number(r.event_id));
-    if (list) list.push(Number(r.id));
-    else byEvent.set(Number(r.event_id), [Number(r.id)]);
-  }
-  const notices = [...byEvent].flatMap(([eventId, ticketIds]) =>
-    seatNotices({ eventId, ticketIds, status: 'sold', holder: null, expiresAt: null } satisfies SeatChange),
-  );
   for (let attempt = 0; ; attempt++) {
     const code = newOrderCode();
     const result = saleResult({ id: orderId, code, ids, payment, now });
@@ -151,7 +156,6 @@ async function finishSale(
       payment.tender,
       payment.tenderedCents,
       payment.changeCents,
-      notices,
     ];
     const parts = [
       `o AS (INSERT INTO orders (id, code, customer_id, channel, referral, total_cents, currency, created_at)
@@ -160,7 +164,6 @@ async function finishSale(
              SELECT o.id, x.t, x.p FROM o, unnest($9::bigint[], $10::bigint[]) AS x(t, p))`,
       `p AS (INSERT INTO payments (order_id, tender, amount_cents, tendered_cents, change_cents, created_at)
              SELECT o.id, $11, $6, $12::bigint, $13::bigint, $8 FROM o)`,
-      `n AS (SELECT pg_notify('${SEATS_CHANNEL}', x) FROM o, unnest($14::text[]) AS x)`,
     ];
     let keys = '1';
     if (auditRow) {
@@ -189,12 +192,17 @@ async function finishSale(
              SELECT $${at + 1}, 'createOrder', $${at + 2}, $${at + 3}, $8 FROM o ON CONFLICT (key) DO NOTHING RETURNING key)`);
       keys = '(SELECT count(*) FROM k)';
     }
-    const r = (await q.query<{ orders: number; keys: number; notices: number }>(
-      `WITH ${parts.join(',\n')} SELECT (SELECT count(*) FROM o) AS orders, ${keys} AS keys, (SELECT count(*) FROM n) AS notices`,
-      args,
-    )).rows[0]!;
+    // Four shapes (with or without audit entry, idempotency key), each a named statement: parsed once per connection.
+    const r = (
+      await q.query<{ orders: number; keys: number }>({
+        name: `sale_write_${auditRow ? 'a' : ''}${input.idempotencyKey ? 'k' : ''}`,
+        text: `WITH ${parts.join(',\n')} SELECT (SELECT count(*) FROM o) AS orders, ${keys} AS keys`,
+        values: args,
+      })
+    ).rows[0]!;
     if (Number(r.orders) === 1) {
       if (Number(r.keys) !== 1) throw new IdempotentTwin(input.idempotencyKey!);
+      sold.push(...soldChanges(rows));
       return result;
     }
     // Order codes end in 25 random bits (order-code.ts); a clash with an existing code draws another.

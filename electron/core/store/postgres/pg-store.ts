@@ -4,7 +4,7 @@ import { AppError } from '../../../../shared/errors.js';
 import { completeAuditRow } from '../contract/audit-row.js';
 import { holdNowIso } from '../contract/hold-clock.js';
 import type { Database } from '../contract/schema.js';
-import type { CommitInfo } from '../contract/shapes.js';
+import type { CommitInfo, SeatChange } from '../contract/shapes.js';
 import type { AuthLookups, DB, Store, StoreHealth, TokenAuthRow, UserAuthRow } from '../contract/store.js';
 import type { SqlRunner } from '../contract/sql.js';
 import type { TaskArgs, TaskEnvelope, TaskName, TaskResult } from '../contract/tasks.js';
@@ -97,6 +97,13 @@ export class PgStore implements Store {
         eventsOfTickets: (ids) => soldChanges(this.readerSql, ids),
       },
       (payload) => pool.query('SELECT pg_notify($1, $2)', [SEATS_CHANNEL, payload]),
+      // Not durable anyway: this commit need not wait for the WAL flush (the sales it announces did).
+      (payloads) =>
+        pool.query({
+          name: 'seat_notify_many',
+          text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, x) FROM unnest($2::text[]) AS x",
+          values: [SEATS_CHANNEL, payloads],
+        }),
     );
     this.listener = new PgListener(
       options.url,
@@ -167,7 +174,11 @@ export class PgStore implements Store {
 
   async task<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
     try {
-      return await this.transact(SALE_TASKS.has(name) ? BEGIN_SALE : BEGIN_TASK, false, (client) => this.runTask(client, name, args));
+      if (!SALE_TASKS.has(name)) return await this.transact(BEGIN_TASK, false, (client) => this.runTask(client, name, args, []));
+      let sold: SeatChange[] = [];
+      const result = await this.transact(BEGIN_SALE, false, (client) => this.runTask(client, name, args, (sold = [])));
+      this.feed.soldCommitted(sold);
+      return result;
     } catch (err) {
       // A concurrent request with the same Idempotency-Key committed first: answer what it answered.
       const key = name === 'sell' ? (args as TaskArgs<'sell'>).input.idempotencyKey : undefined;
@@ -180,15 +191,15 @@ export class PgStore implements Store {
     }
   }
 
-  private async runTask<K extends TaskName>(client: Client, name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
+  private async runTask<K extends TaskName>(client: Client, name: K, args: TaskArgs<K>, sold: SeatChange[]): Promise<TaskResult<K>> {
     const a = args as TaskArgs<K> & TaskEnvelope;
     let result: unknown;
     switch (name) {
       case 'sell':
         // The sale writes its own audit entry, in the statement that writes the order.
-        return (await sellPg(client, this.sellContext, a as TaskArgs<'sell'> & TaskEnvelope)) as TaskResult<K>;
+        return (await sellPg(client, this.sellContext, a as TaskArgs<'sell'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'sellAny':
-        return (await sellAnyPg(client, this.sellContext, a as TaskArgs<'sellAny'> & TaskEnvelope)) as TaskResult<K>;
+        return (await sellAnyPg(client, this.sellContext, a as TaskArgs<'sellAny'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'holdSeats':
         result = await holdSeatsPg(client, a as TaskArgs<'holdSeats'>);
         break;

@@ -289,6 +289,8 @@ export async function benchPostgres(o: PgBenchOptions): Promise<PgBenchResult> {
     const one = await sellStorm('one terminal', terminal, ranges.take(share(0.1)), termSeconds, o.connections);
     const others = await Promise.all([1, 2, 3].map(() => startServerChild('marquee', url)));
     children.push(...others);
+    // Fresh processes: a short storm each first, so JIT and each connection's named statements are warm, as in terminal 1.
+    await Promise.all(others.map((t) => sellStorm('warm-up', t, ranges.take(2000), 1, 10)));
     const four = [terminal, ...others];
     const per = Math.floor(o.connections / four.length);
     const slice = share(0.25) / four.length;

@@ -51,6 +51,118 @@ const FLIP_ANY = `UPDATE tickets t SET status = 'sold', updated_at = $3
     AND t.status = 'available'
   RETURNING t.id, t.event_id, t.price_cents, t.currency, (SELECT nextval($4::regclass)) AS order_id`;
 
+// Stands for the order id in the JSON written before the id is drawn (inside the statement); a ticket or
+// order id is never negative, so the text appears nowhere else in a sale's result.
+const ID_SENTINEL = -7654321012345;
+const REFUSED = 'marquee_sale_not_taken';
+
+// The whole walk-in sale as one statement (atomic in autocommit): the guarded flip, a guard that the
+// flip took every ticket at the prices the payment was computed from and that the commit will be
+// durable, else an error that undoes the statement; the order id is drawn only then, under the lock on
+// orders the statement holds from its start (see BEGIN_SALE in pg-store.ts); then order, line, payment
+// and audit entry. The guard's ELSE depends on the flip's rows, so it is never folded at plan time.
+function oneStatementText(audit: boolean): string {
+  const parts = [
+    `f AS (UPDATE tickets t SET status = 'sold', updated_at = $2
+           WHERE t.id = ANY($1::bigint[]) AND t.status = 'available'
+           RETURNING t.id, t.price_cents, t.currency)`,
+    `g AS (SELECT count(*) AS n FROM f JOIN unnest($1::bigint[], $3::bigint[]) AS x(t, p) ON x.t = f.id AND x.p = f.price_cents AND f.currency = $4)`,
+    `ok AS (SELECT CASE WHEN g.n = cardinality($1::bigint[]) AND current_setting('synchronous_commit') IN ('on', 'remote_write', 'remote_apply')
+                        THEN nextval($5::regclass)
+                        ELSE ('${REFUSED}: ' || g.n || ' of ' || cardinality($1::bigint[]) || ', synchronous_commit ' || current_setting('synchronous_commit'))::bigint END AS id
+            FROM g)`,
+    `o AS (INSERT INTO orders (id, code, customer_id, channel, referral, total_cents, currency, created_at)
+           SELECT ok.id, $6, NULL, $7, NULL, $8, $4, $2 FROM ok RETURNING id)`,
+    `i AS (INSERT INTO order_items (order_id, ticket_id, price_cents) SELECT o.id, x.t, x.p FROM o, unnest($9::bigint[], $10::bigint[]) AS x(t, p))`,
+    `p AS (INSERT INTO payments (order_id, tender, amount_cents, tendered_cents, change_cents, created_at) SELECT o.id, $11, $8, $12::bigint, $13::bigint, $2 FROM o)`,
+  ];
+  if (audit) {
+    parts.push(`a AS (INSERT INTO audit_log (at, user_id, username, role, terminal, token_id, operation, subject, input_json, before_json, after_json)
+           SELECT $14, $15::bigint, $16, $17, $18, $19::bigint, $20, $21, $22, $23, replace($24, '"id":${ID_SENTINEL}', '"id":' || o.id) FROM o)`);
+  }
+  return `WITH ${parts.join(',\n')} SELECT o.id FROM o`;
+}
+const ONE_STATEMENT = { audit: oneStatementText(true), plain: oneStatementText(false) };
+
+interface Peeked {
+  id: number;
+  event_id: number;
+  status: string;
+  price_cents: number;
+  currency: string;
+}
+
+/**
+ * A walk-in sale (no customer, referral or Idempotency-Key) in two round trips instead of a
+ * transaction's four: the tickets' prices read without a lock, then the one statement above. Null
+ * when that is not the sale's case (a ticket missing, held or not available, or changed between the
+ * read and the statement): the caller then runs the sale as a transaction, which gives the answer.
+ */
+export async function sellInOneStatement(
+  q: Queryable,
+  ctx: SellContext,
+  a: TaskArgs<'sell'> & { audit?: AuditTemplate },
+  sold: SeatChange[],
+): Promise<SaleResult | null> {
+  const input = a.input;
+  if (input.idempotencyKey || input.referral || saleCustomer(input)) return null;
+  const ids = [...a.ids];
+  const peeked = (await q.query<Peeked>({ name: 'sale_peek', text: 'SELECT id, event_id, status, price_cents, currency FROM tickets WHERE id = ANY($1::bigint[])', values: [ids] })).rows;
+  if (peeked.length !== ids.length || peeked.some((t) => t.status !== 'available')) return null;
+  const prices = new Map(peeked.map((t) => [Number(t.id), { price_cents: Number(t.price_cents), currency: t.currency }]));
+  const payment = salePayment(input, ids, prices);
+  const now = nowIso();
+  for (let attempt = 0; ; attempt++) {
+    const code = newOrderCode();
+    const result = saleResult({ id: ID_SENTINEL, code, ids, payment, now });
+    const auditRow = a.audit ? completeAuditRow(a.audit, result) : null;
+    const values: unknown[] = [
+      ids,
+      now,
+      ids.map((id) => prices.get(id)!.price_cents),
+      payment.currency,
+      ctx.ordersSequence,
+      code,
+      input.channel ?? a.channel,
+      payment.totalCents,
+      payment.items.map((i) => i.ticketId),
+      payment.items.map((i) => i.priceCents),
+      payment.tender,
+      payment.tenderedCents,
+      payment.changeCents,
+    ];
+    if (auditRow) {
+      values.push(
+        auditRow.at,
+        auditRow.user_id ?? null,
+        auditRow.username ?? null,
+        auditRow.role ?? null,
+        auditRow.terminal ?? null,
+        auditRow.token_id ?? null,
+        auditRow.operation,
+        auditRow.subject ?? null,
+        auditRow.input_json,
+        auditRow.before_json ?? null,
+        auditRow.after_json ?? null,
+      );
+    }
+    try {
+      const r = await q.query<{ id: number }>({ name: auditRow ? 'sale_one_a' : 'sale_one', text: auditRow ? ONE_STATEMENT.audit : ONE_STATEMENT.plain, values });
+      const orderId = Number(r.rows[0]!.id);
+      result.order.id = orderId;
+      sold.push(...soldChanges(peeked));
+      return result;
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string; message?: string };
+      // The guard refused: nothing was written; the transaction says why (or sells at the new price).
+      if (e.code === '22P02' && e.message?.includes(REFUSED)) return null;
+      // Order codes end in 25 random bits (order-code.ts); a clash with an existing code draws another.
+      if (e.code === '23505' && e.constraint === 'orders_code_key' && attempt < 3) continue;
+      throw err;
+    }
+  }
+}
+
 /** The sale on PostgreSQL, inside the caller's transaction on client `q`; what it sold is added to `sold` (announced after COMMIT). */
 export async function sellPg(
   q: Queryable,

@@ -37,7 +37,7 @@ export function pgBenchOptions(env = process.env, log: (l: string) => void = () 
     connections: num('BENCH_CONNECTIONS', 80, 80),
     httpSeconds: num('BENCH_PG_HTTP_SECONDS', num('BENCH_HTTP_SECONDS', 10, 2), 2),
     loopSeconds: num('BENCH_PG_LOOP_SECONDS', 4, 1),
-    importRows: num('BENCH_PG_IMPORT_ROWS', 200_000, 20_000),
+    importRows: num('BENCH_PG_IMPORT_ROWS', 100_000, 20_000),
     pool: num('BENCH_PG_POOL', 10, 10),
     tickets: num('BENCH_PG_TICKETS', 400_000, 60_000),
     log,

@@ -7,6 +7,7 @@ import type { LatencyRow } from './search.js';
 import type { BlockFigures, MainThreadBenchResult } from './mainthread-block.js';
 import type { SeatMapBenchResult } from './seatmap-bench.js';
 import type { SaleAnatomy } from './sale-anatomy.js';
+import type { PgBenchResult } from './pg-bench.js';
 import type { InProcessResult } from './sell-in-process.js';
 
 export interface BenchResults {
@@ -60,6 +61,8 @@ export interface BenchResults {
   httpSearch: LoadResult;
   scenario: { load: LoadResult; quota: number; extra: number; perEvent: { eventId: number; sold: number; lines: number }[] };
   integrity: string;
+  /** The PostgreSQL phase (bench/pg-bench.ts); null when skipped (BENCH_POSTGRES=0) or in results saved before it existed. */
+  postgres?: PgBenchResult | { error: string } | null;
   importBench: { file: string; result: unknown } | { file: string; error: string } | null;
   reportsBench: { file: string; result: unknown } | { file: string; error: string } | null;
   seatmapBench: { file: string; result: unknown } | { file: string; error: string } | null;
@@ -269,6 +272,7 @@ Over HTTP, \`GET /api/v1/events/:id/tickets?sort=price&limit=50\` on random even
 ${r.httpSearch.errors} errors, ${r.httpSearch.non2xx} non-2xx.
 
 `);
+  out.push(renderPostgres(r.postgres ?? null, r.config.connections));
   out.push(renderForeign('CSV import', r.importBench));
   out.push(renderForeign('Sales reports', r.reportsBench));
   out.push(REPORT_INDEXES);
@@ -279,9 +283,89 @@ ${r.httpSearch.errors} errors, ${r.httpSearch.non2xx} non-2xx.
 
 \`npm run bench\` (about 10–15 minutes on 2 cores the first time, when the 1,000,000-order report store is built into bench/tmp; about 5 minutes afterwards). \`BENCH_QUICK=1 npm run bench\` for a smoke run. Knobs: BENCH_CATALOG_TICKETS,
 BENCH_HTTP_SECONDS, BENCH_CONNECTIONS, BENCH_LOOP_SECONDS, BENCH_INPROCESS_SECONDS, BENCH_SEARCH_QUERIES, BENCH_IMPORT_ROWS,
-BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there). \`node --import tsx bench/render-again.ts\` renders this file again from the last run's figures (bench/tmp/last-results.json).
+BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there); PostgreSQL phase: BENCH_POSTGRES=0 skips it, BENCH_PG_HTTP_SECONDS,
+BENCH_PG_LOOP_SECONDS, BENCH_PG_IMPORT_ROWS (0 skips the import), BENCH_PG_POOL, BENCH_PG_TICKETS; \`node --import tsx bench/pg-bench.ts\` runs it alone. \`node --import tsx bench/render-again.ts\` renders this file again from the last run's figures (bench/tmp/last-results.json).
 `);
   return out.join('\n');
+}
+
+/** The PostgreSQL phase: every target beside its baseline of the same run. */
+export function renderPostgres(p: BenchResults['postgres'], connections: number): string {
+  if (p === null || p === undefined) return `## Several terminals, one PostgreSQL (issue 15)\n\nNot measured in this run (BENCH_POSTGRES=0).\n`;
+  if ('error' in p) return `## Several terminals, one PostgreSQL (issue 15)\n\nThe PostgreSQL phase failed in this run:\n\n\`\`\`\n${p.error.slice(0, 2000)}\n\`\`\`\n`;
+  const h = p.httpSells;
+  const vsHello = h.perSecond / p.hello.perSecond;
+  const vsBare = h.perSecond / p.bare.perSecond;
+  const little = (conn: number, perSecond: number) => (perSecond > 0 ? (conn / perSecond) * 1000 : NaN);
+  const mean = little(connections, h.perSecond);
+  const ok2xx = h.statusCodes['200'] ?? 0;
+  const c = p.httpCheck;
+  const f = p.fourTerminals;
+  const fc = p.fourCheck;
+  const fourVsOne = f.perSecond / p.oneTerminal.perSecond;
+  const imp = 'error' in p.import ? null : p.import;
+  const s = p.server.settings;
+  return `## Several terminals, one PostgreSQL (issue 15)
+
+A throwaway PostgreSQL ${p.server.version.split(' ')[0]} started by the bench (test/support/postgres-server.ts: a temp dir, 127.0.0.1 on a
+free port), durable as in production: fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, wal_sync_method=${s.wal_sync_method},
+full_page_writes=${s.full_page_writes}, commit_delay=${s.commit_delay}. ${n0(p.options.tickets)} tickets (built in ${n2(p.datasetSeconds)} s); each phase sells its own
+ticket ids. Each terminal is a server child (bench/server-child.ts over openPgStore, pool of ${p.options.pool} connections); the
+bare loop uses a pool of the same size. The terminal saw ${n0(p.serverCommits.commits)} commits in the HTTP run, each durable
+(synchronous_commit checked in the sale's own statement or transaction: ${p.serverCommits.synchronousSeen.join(', ')}, 2 = on).
+Phase time ${n2(p.seconds)} s.
+
+${table(
+  ['target', 'measured', 'verdict'],
+  [
+    ['HTTP sells on PostgreSQL ≥ 0.15 × Fastify hello-world', `${n0(h.perSecond)} / ${n0(p.hello.perSecond)} = **${n2(vsHello)} ×**`, verdict(vsHello >= 0.15)],
+    ['HTTP sells on PostgreSQL ≥ 1.0 × bare node-postgres loop (same guarded transaction, same concurrency)', `${n0(h.perSecond)} / ${n0(p.bare.perSecond)} = **${n2(vsBare)} ×**`, verdict(vsBare >= 1)],
+    [
+      `HTTP sells p99 against the Little's-law mean (${connections} connections ÷ throughput = ${n2(mean)} ms)`,
+      `p99 **${h.p99Ms} ms** = ${n2(h.p99Ms / mean)} × the mean (p50 ${h.p50Ms} ms, max ${h.maxMs} ms)`,
+      h.p99Ms <= 3 * mean ? '✅ within 3 × the mean' : '❌ tail over 3 × the mean',
+    ],
+    ['HTTP sells: zero errors', `${h.errors} errors, ${h.timeouts} timeouts, ${h.non2xx} non-2xx`, verdict(h.errors + h.timeouts + h.non2xx === 0)],
+    [
+      'zero tickets sold twice; every sale has its line (checked in the database)',
+      `${c.soldTwice} sold twice; ${n0(c.sold)} sold = ${n0(c.lines)} lines = ${n0(c.orders)} orders; ${n0(ok2xx)} × 200 counted by the client`,
+      verdict(c.soldTwice === 0 && c.sold === c.lines && c.lines === c.orders && c.sold >= ok2xx && c.sold <= ok2xx + connections),
+    ],
+    [
+      '4 terminals on one PostgreSQL: nothing sold twice, every sale audited',
+      `${fc.soldTwice} sold twice; ${n0(fc.sold)} sold = ${n0(fc.lines)} lines; audit entries of the terminals' sales so far ${n0(fc.audits)}`,
+      verdict(fc.soldTwice === 0 && fc.sold === fc.lines),
+    ],
+    ...(imp ? [['CSV import on PostgreSQL ≥ 0.5 × a bare COPY of the same rows (the SQLite import\'s target, applied here)', `${n0(imp.rowsPerSec)} / ${n0(imp.baselineRowsPerSec)} rows/s = **${n2(imp.ratio)} ×**`, verdict(imp.ratio >= 0.5)]] : []),
+  ],
+)}
+
+${table(
+  ['path', 'requests / sales', 'per second', 'p50 ms', 'p99 ms', 'vs bare loop'],
+  [
+    [p.bare.label + ' (baseline; before and after the HTTP run)', n0(p.bare.sales), `**${n0(p.bare.perSecond)}**`, ms(p.bare.p50Ms), ms(p.bare.p99Ms), '1.00 ×'],
+    [`**HTTP PUT /api/v1/tickets/:id/sold** on PostgreSQL, one terminal, ${connections} connections × ${n2(h.seconds)} s`, n0(h.requests), `**${n0(h.perSecond)}**`, String(h.p50Ms), String(h.p99Ms), `**${n2(vsBare)} ×**`],
+    [`one terminal again, ${connections} connections × ${n2(p.oneTerminal.seconds)} s`, n0(p.oneTerminal.requests), n0(p.oneTerminal.perSecond), String(p.oneTerminal.p50Ms), String(p.oneTerminal.p99Ms), `${n2(p.oneTerminal.perSecond / p.bare.perSecond)} ×`],
+    [`**4 terminals at once** (4 server processes, ${Math.floor(connections / 4)} connections each)`, n0(f.requests), `**${n0(f.perSecond)}** (${f.perTerminal.map((t) => n0(t.perSecond)).join(' + ')})`, '—', String(f.p99Ms), `${n2(f.perSecond / p.bare.perSecond)} ×; ${n2(fourVsOne)} × one terminal`],
+    [`Fastify hello-world (baseline), ${connections} connections`, n0(p.hello.requests), `${n0(p.hello.perSecond)} req/s`, String(p.hello.p50Ms), String(p.hello.p99Ms), '—'],
+  ],
+)}
+
+Baselines around the HTTP run: bare loop ${p.bareRuns.map((b) => `${n0(b.perSecond)}/s`).join(' → ')}, hello-world ${p.helloRuns.map((x) => `${n0(x.perSecond)} req/s`).join(' → ')}.
+4 terminals: ${f.errors} errors/timeouts, ${f.non2xx} non-2xx.
+
+${
+  imp
+    ? table(
+        ['import on PostgreSQL', 'rows', 'tickets', 'seconds', 'rows/s', 'vs bare COPY'],
+        [
+          ['bare COPY of the rows into listings + one INSERT … SELECT of their tickets, one transaction (baseline)', n0(imp.rows), n0(imp.tickets), n2(imp.baselineSeconds), n0(imp.baselineRowsPerSec), '1.00 ×'],
+          [`**importListings** (the product's pipeline: parse, validate, stage, publish), ${imp.fileMb} MB file`, n0(imp.rows), n0(imp.tickets), n2(imp.seconds), `**${n0(imp.rowsPerSec)}**`, `**${n2(imp.ratio)} ×**`],
+        ],
+      )
+    : `Import on PostgreSQL: ${'error' in p.import ? p.import.error.split('\n')[0] : ''}`
+}
+`;
 }
 
 /** bench/mainthread-block.ts: how long the window's thread is blocked while reports and an import run. */

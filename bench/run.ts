@@ -12,6 +12,7 @@ import { bareSellLoop, kyselyPerSaleLoop, type LoopResult } from './baselines.js
 import { benchConfig, machine } from './config.js';
 import { buildDataset, TicketRanges, type Dataset } from './dataset.js';
 import { load, startServerChild, type LoadResult } from './http-load.js';
+import { benchPostgres, pgBenchOptions } from './pg-bench.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
 import { renderResults, type BenchResults } from './report.js';
 import { searchLatency } from './search.js';
@@ -251,6 +252,18 @@ async function main() {
     }
   })();
 
+  let postgres: BenchResults['postgres'] = null;
+  if (process.env.BENCH_POSTGRES !== '0') {
+    log('PostgreSQL: a throwaway server, durable (bench/pg-bench.ts; BENCH_POSTGRES=0 skips)');
+    try {
+      postgres = await benchPostgres(pgBenchOptions(process.env, (l) => log(`  ${l}`)));
+    } catch (err) {
+      postgres = { error: String((err as Error).stack ?? err) };
+      log(`  PostgreSQL phase failed: ${(err as Error).message}`);
+    }
+    loads.postgres = load1();
+  }
+
   log('import (bench/import-*.ts)');
   // Sizes keep the whole run within ~5 minutes on 2 cores; the helpers' own defaults (1M) run standalone.
   const importBench = await optionalBench('import-', 'benchImport', { rows: cfg.importRows, log });
@@ -312,6 +325,7 @@ async function main() {
     httpSearch,
     scenario: { load: scenarioLoad, quota, extra, perEvent: scenario },
     integrity,
+    postgres,
     importBench,
     reportsBench,
     seatmapBench,

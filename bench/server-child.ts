@@ -1,7 +1,7 @@
 /**
  * A server in its own process, as in production: `hello` is the Fastify hello-world baseline,
  * `marquee` is the real HTTP API (buildServer → invoke → handlers) over a file store with
- * synchronous=FULL. Talks to the bench over IPC: ready {port}, then answers stats / profile / close.
+ * synchronous=FULL, or over a shared PostgreSQL store when FILE is a postgres:// URL. Talks to the bench over IPC: ready {port}, then answers stats / profile / close.
  */
 import { Session } from 'node:inspector/promises';
 import { performance as perf } from 'node:perf_hooks';
@@ -10,6 +10,8 @@ import { buildServer } from '../electron/core/http/server.js';
 import { ensureAdmin } from '../electron/core/auth/callers.js';
 import { attachWriterLane } from '../electron/core/store/sqlite/lane.js';
 import { openStore, type SqliteStore as Store } from '../electron/core/store/sqlite/database.js';
+import { isPostgresUrl } from '../electron/core/store/postgres/connect.js';
+import { openPgStore, type PgStore } from '../electron/core/store/postgres/pg-store.js';
 import type { WriterLane } from '../electron/core/store/sqlite/writer-lane.js';
 import { BENCH_TOKEN } from './config.js';
 import { freePort } from '../test/free-port.js';
@@ -23,6 +25,7 @@ async function main() {
   const file = process.argv[3];
   const port = await freePort();
   let store: Store | null = null;
+  let pgStore: PgStore | null = null;
   let close: () => Promise<void>;
   let commits = 0;
   const synchronousSeen = new Set<number>();
@@ -31,6 +34,21 @@ async function main() {
     app.get('/', async () => ({ hello: 'world' }));
     await app.listen({ port, host: '127.0.0.1' });
     close = () => app.close();
+  } else if (mode === 'marquee' && file && isPostgresUrl(file)) {
+    // A terminal of a venue on the shared PostgreSQL store: the same buildServer over openPgStore.
+    const s = await openPgStore({ url: file, ...(process.env.BENCH_PG_POOL ? { max: Number(process.env.BENCH_PG_POOL) } : {}), applicationName: 'marquee-bench' });
+    pgStore = s;
+    await ensureAdmin(s, BENCH_TOKEN);
+    s.onCommit = (info) => {
+      commits++;
+      synchronousSeen.add(info.synchronous);
+    };
+    const { app } = buildServer({ ctx: { store: s, version: 'bench' }, token: BENCH_TOKEN, port, logger: false });
+    await app.listen({ port, host: '127.0.0.1' });
+    close = async () => {
+      await app.close();
+      await s.close();
+    };
   } else if (mode === 'marquee' && file) {
     const windowMs = process.env.BENCH_GROUP_WINDOW_MS ? Number(process.env.BENCH_GROUP_WINDOW_MS) : NaN;
     const maxBatch = process.env.BENCH_MAX_BATCH ? Number(process.env.BENCH_MAX_BATCH) : NaN;
@@ -52,7 +70,7 @@ async function main() {
       await s.close();
     };
   } else {
-    throw new Error('usage: server-child.ts hello | marquee FILE');
+    throw new Error('usage: server-child.ts hello | marquee FILE | marquee postgres://URL');
   }
   const session = new Session();
   process.on('message', (m: Msg) => {
@@ -62,7 +80,7 @@ async function main() {
         // Busy time of the serving thread (event-loop utilisation) and CPU of the whole process: what a request costs, whatever the machine's load.
         const elu = perf.eventLoopUtilization();
         const cpu = process.cpuUsage();
-        process.send!({ type: 'stats', stats, lane: store?.lane !== null, commits, synchronousSeen: [...synchronousSeen], mainActiveMs: elu.active, cpuMs: (cpu.user + cpu.system) / 1000 });
+        process.send!({ type: 'stats', stats, lane: store !== null && store.lane !== null, engine: pgStore ? 'postgres' : 'sqlite', commits, synchronousSeen: [...synchronousSeen], mainActiveMs: elu.active, cpuMs: (cpu.user + cpu.system) / 1000 });
       } else if (m.type === 'profile-start') {
         session.connect();
         await session.post('Profiler.enable');

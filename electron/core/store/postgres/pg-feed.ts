@@ -19,8 +19,13 @@ export function seatNotices(change: SeatChange): string[] {
  * every terminal's LISTEN connection (this one's too), which hands it to the local subscribers.
  * While the LISTEN link is down, this terminal's own changes are delivered here directly; when it
  * comes back, subscribers are told to read their maps again (they may have missed others').
- * Sales announce themselves inside their own transaction (pg-sell.ts), so publishSold has nothing
- * left to do.
+ *
+ * Sales are announced by the store right after their COMMIT (`soldCommitted`), not inside the sale's
+ * transaction: a NOTIFY in a transaction takes a database-wide lock from its commit until the end of
+ * the commit, WAL flush included, so every sale would flush alone. Notifications are not durable
+ * anyway; the store already knows the events it sold, so publishSold has nothing left to do. Sales
+ * committed close together share one NOTIFY statement, sent with synchronous_commit off (nothing
+ * of the sale waits for it).
  */
 export class PgSeatFeed extends LocalSeatFeed {
   linked = false;
@@ -28,13 +33,45 @@ export class PgSeatFeed extends LocalSeatFeed {
   constructor(
     hooks: FeedHooks,
     private readonly notify: (payload: string) => Promise<unknown>,
+    private readonly notifyMany: (payloads: string[]) => Promise<unknown> = (ps) => Promise.all(ps.map((p) => notify(p))),
   ) {
     super(hooks);
   }
 
-  /** Linked, the sale announced itself at COMMIT; unlinked, this terminal's own maps still hear it. */
+  private pending: SeatChange[] = [];
+  private flushing = false;
+
+  /** The store announces its sales itself (soldCommitted), with the events it already knows. */
   protected override wantsSold(): boolean {
-    return !this.linked && this.listening;
+    return false;
+  }
+
+  /** Sales that just committed: announced to every terminal (this one's maps hear them back through LISTEN). */
+  soldCommitted(changes: readonly SeatChange[]): void {
+    if (changes.length === 0) return;
+    if (!this.linked) {
+      // Unlinked, this terminal's own maps still hear it; the others resync when their link returns.
+      if (this.listening) for (const c of changes) this.deliver(c);
+      return;
+    }
+    this.pending.push(...changes);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** One statement for every sale that committed since the last one was sent. */
+  private flush(): void {
+    const changes = this.pending;
+    this.pending = [];
+    const payloads = changes.flatMap((c) => seatNotices(c));
+    this.notifyMany(payloads)
+      .catch(() => changes.forEach((c) => this.deliver(c)))
+      .finally(() => {
+        if (this.pending.length > 0) setImmediate(() => this.flush());
+        else this.flushing = false;
+      });
   }
 
   protected override announce(change: SeatChange): void {

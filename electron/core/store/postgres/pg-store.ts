@@ -4,7 +4,7 @@ import { AppError } from '../../../../shared/errors.js';
 import { completeAuditRow } from '../contract/audit-row.js';
 import { holdNowIso } from '../contract/hold-clock.js';
 import type { Database } from '../contract/schema.js';
-import type { CommitInfo } from '../contract/shapes.js';
+import type { CommitInfo, SeatChange } from '../contract/shapes.js';
 import type { AuthLookups, DB, Store, StoreHealth, TokenAuthRow, UserAuthRow } from '../contract/store.js';
 import type { SqlRunner } from '../contract/sql.js';
 import type { TaskArgs, TaskEnvelope, TaskName, TaskResult } from '../contract/tasks.js';
@@ -17,7 +17,7 @@ import { busy, connectionProblem, describePgError, isConnectionError, isPoolBusy
 import { PgListener } from './pg-listener.js';
 import { PgRunner } from './pg-runner.js';
 import { cancelReservationPg, holdSeatsPg, releaseSeatsPg, reservePg, sweepPg } from './pg-seating.js';
-import { IdempotentTwin, sellAnyPg, sellPg, twinResponse, type SellContext } from './pg-sell.js';
+import { IdempotentTwin, sellAnyPg, sellInOneStatement, sellPg, twinResponse, type SellContext } from './pg-sell.js';
 import { schemaState } from './schema-version.js';
 
 export interface PgStoreOptions extends PoolOptions {
@@ -29,6 +29,8 @@ export interface PgStoreOptions extends PoolOptions {
   migrate?: 'if-empty' | 'upgrade';
   /** How many times a transaction that hit a deadlock or serialization failure runs again. */
   retries?: number;
+  /** Walk-in sales as one statement (pg-sell.ts sellInOneStatement); default on, off runs every sale as a transaction. */
+  oneStatementSales?: boolean;
 }
 
 /** The store could not be opened; the message says why in plain words (no password). */
@@ -76,6 +78,7 @@ export class PgStore implements Store {
   private probeTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly retries: number;
+  private readonly oneStatementSales: boolean;
 
   private constructor(
     readonly options: PgStoreOptions,
@@ -84,6 +87,7 @@ export class PgStore implements Store {
   ) {
     this.location = `PostgreSQL ${describeUrl(options.url)}`;
     this.retries = options.retries ?? 5;
+    this.oneStatementSales = options.oneStatementSales ?? process.env.MARQUEE_PG_ONE_STATEMENT_SALES !== '0';
     this.reader = kyselyOn(pool);
     this.readerSql = new PgRunner(pool);
     this.auth = new PgAuthLookups(pool);
@@ -97,6 +101,13 @@ export class PgStore implements Store {
         eventsOfTickets: (ids) => soldChanges(this.readerSql, ids),
       },
       (payload) => pool.query('SELECT pg_notify($1, $2)', [SEATS_CHANNEL, payload]),
+      // Not durable anyway: this commit need not wait for the WAL flush (the sales it announces did).
+      (payloads) =>
+        pool.query({
+          name: 'seat_notify_many',
+          text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, x) FROM unnest($2::text[]) AS x",
+          values: [SEATS_CHANNEL, payloads],
+        }),
     );
     this.listener = new PgListener(
       options.url,
@@ -167,7 +178,18 @@ export class PgStore implements Store {
 
   async task<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
     try {
-      return await this.transact(SALE_TASKS.has(name) ? BEGIN_SALE : BEGIN_TASK, false, (client) => this.runTask(client, name, args));
+      if (!SALE_TASKS.has(name)) return await this.transact(BEGIN_TASK, false, (client) => this.runTask(client, name, args, []));
+      let sold: SeatChange[] = [];
+      if (name === 'sell' && this.oneStatementSales) {
+        const quick = await this.statement((client) => sellInOneStatement(client, this.sellContext, args as TaskArgs<'sell'> & TaskEnvelope, (sold = [])));
+        if (quick) {
+          this.feed.soldCommitted(sold);
+          return quick as TaskResult<K>;
+        }
+      }
+      const result = await this.transact(BEGIN_SALE, false, (client) => this.runTask(client, name, args, (sold = [])));
+      this.feed.soldCommitted(sold);
+      return result;
     } catch (err) {
       // A concurrent request with the same Idempotency-Key committed first: answer what it answered.
       const key = name === 'sell' ? (args as TaskArgs<'sell'>).input.idempotencyKey : undefined;
@@ -180,15 +202,15 @@ export class PgStore implements Store {
     }
   }
 
-  private async runTask<K extends TaskName>(client: Client, name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
+  private async runTask<K extends TaskName>(client: Client, name: K, args: TaskArgs<K>, sold: SeatChange[]): Promise<TaskResult<K>> {
     const a = args as TaskArgs<K> & TaskEnvelope;
     let result: unknown;
     switch (name) {
       case 'sell':
         // The sale writes its own audit entry, in the statement that writes the order.
-        return (await sellPg(client, this.sellContext, a as TaskArgs<'sell'> & TaskEnvelope)) as TaskResult<K>;
+        return (await sellPg(client, this.sellContext, a as TaskArgs<'sell'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'sellAny':
-        return (await sellAnyPg(client, this.sellContext, a as TaskArgs<'sellAny'> & TaskEnvelope)) as TaskResult<K>;
+        return (await sellAnyPg(client, this.sellContext, a as TaskArgs<'sellAny'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'holdSeats':
         result = await holdSeatsPg(client, a as TaskArgs<'holdSeats'>);
         break;
@@ -245,6 +267,44 @@ export class PgStore implements Store {
         if (broken) {
           this.markDown(broken);
           throw unavailable(connectionProblem(broken));
+        }
+        if (isRetryable(err) && attempt <= this.retries) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          continue;
+        }
+        throw err;
+      } finally {
+        client.release(broken ? (broken as Error) : undefined);
+      }
+    }
+  }
+
+  /**
+   * One autocommit statement (or a read and one) on one pooled connection, with transact's rules: a
+   * deadlock or serialization failure runs fn again, a lost connection is STORE_UNAVAILABLE. fn's
+   * writing statement checks in itself that its commit is durable.
+   */
+  private async statement<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'The store is closed');
+      if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
+      let client: Client;
+      try {
+        client = await this.pool.connect();
+      } catch (err) {
+        this.markDown(err);
+        throw unavailable(connectionProblem(err));
+      }
+      let broken: unknown = null;
+      try {
+        const result = await fn(client);
+        if (result !== null) this.onCommit?.({ kind: 'write', items: 1, synchronous: 2 });
+        return result;
+      } catch (err) {
+        if (isConnectionError(err)) {
+          broken = err;
+          this.markDown(err);
+          throw unavailable(connectionProblem(err));
         }
         if (isRetryable(err) && attempt <= this.retries) {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));

@@ -17,6 +17,7 @@ import { importHandlers } from './import-handlers.js';
 import { analyticsHandlers } from './analytics-handlers.js';
 import { authHandlers } from './auth-handlers.js';
 import { seatingHandlers } from './seating-handlers.js';
+import { storeHandlers, storeHealth } from './store-handlers.js';
 import { toEvent, toTicket, toVenue } from './mappers.js';
 import { sell } from './sell.js';
 
@@ -53,7 +54,7 @@ function decodeCursor(cursor: string | undefined): unknown[] | null {
 }
 
 export const handlers: Handlers = {
-  health: async (ctx) => ({ ok: true, version: ctx.version }),
+  health: async (ctx) => ({ ok: true, version: ctx.version, store: await storeHealth(ctx) }),
 
   createVenue: async (ctx, v) => {
     const row = await ctx.store.write((trx) =>
@@ -297,5 +298,6 @@ export const handlers: Handlers = {
   ...importHandlers,
   ...authHandlers,
   ...seatingHandlers,
+  ...storeHandlers,
 };
 

@@ -1,33 +1,10 @@
 import pg from 'pg';
 import { describeUrl, isPostgresUrl } from './connect.js';
 import { schemaState, type SchemaState } from './schema-version.js';
+import type { StoreProbeVerdict } from '../../../../shared/operations/store-ops.js';
 
-/** What a Test connection found, as a code a UI can branch on. */
-export const PROBE_PROBLEMS = [
-  'not-postgres-url',
-  'unreachable',
-  'auth-failed',
-  'database-missing',
-  'empty',
-  'current',
-  'older-schema',
-  'newer-schema',
-  'foreign',
-  'failed',
-] as const;
-export type ProbeProblem = (typeof PROBE_PROBLEMS)[number];
-
-export interface ProbeVerdict {
-  /** True when Marquee can open this database as it is (empty: it creates the schema). */
-  ok: boolean;
-  problem: ProbeProblem;
-  /** In plain words, for the clerk or the venue's IT; never the password. */
-  message: string;
-  /** user@host:port/database, never the password. */
-  target: string;
-  /** The last migration the database has, when it has Marquee's schema. */
-  schemaVersion: string | null;
-}
+export type ProbeVerdict = StoreProbeVerdict;
+export type ProbeProblem = StoreProbeVerdict['problem'];
 
 interface PgLikeError {
   code?: unknown;

@@ -133,7 +133,13 @@ async function boot(): Promise<void> {
   };
   const host = await startRestartingCoreHost(
     {
-      store: { dataDir },
+      // MARQUEE_DATABASE_URL wins over the saved setting (a venue's managed install); else Settings → Shared database.
+      store: { dataDir, databaseUrl: process.env.MARQUEE_DATABASE_URL || settings.store.databaseUrl },
+      storeSettings: {
+        source: process.env.MARQUEE_DATABASE_URL ? 'environment' : settings.store.databaseUrl ? 'settings' : 'default',
+        saved: settings.store.databaseUrl,
+        persist: (databaseUrl) => saveSettings(file, { ...loadSettings(file), store: { databaseUrl } }),
+      },
       version: VERSION,
       httpServer: { dataDir, initial: settings.httpServer, persist: (httpServer) => saveSettings(file, { ...loadSettings(file), httpServer }) },
       // Live seat maps: every committed seat change goes to our windows (the preload's onSeatChange).

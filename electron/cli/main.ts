@@ -137,7 +137,15 @@ async function run(argv: string[], out: NodeJS.WritableStream & { isTTY?: boolea
     if (demoUsers.length > 0) say(`Demo staff: ${demoUsers.map((u) => `${u.username} (${u.role}, ${u.credential})`).join('; ')}`);
     if (firstRunAdmin) say(`First run: admin account "${firstRunAdmin.username}", one-time password ${firstRunAdmin.password} (shown once; change it in Users)`);
     const { app, sessions } = buildServer({
-      ctx: { store, version: VERSION },
+      ctx: {
+        store,
+        version: VERSION,
+        // Browser mode takes its database from --db / MARQUEE_DATABASE_URL: shown in Settings, changed only there.
+        storeControl: {
+          status: () => ({ source: values.db ? 'command line' : process.env.MARQUEE_DATABASE_URL ? 'environment' : 'default', url: shared ? databaseUrl : null, saved: null, editable: false }),
+          save: () => Promise.reject(new Error('not editable')),
+        },
+      },
       token,
       port,
       host: values.host,

@@ -22,6 +22,7 @@ import { importOps } from './import-ops.js';
 import { authOps } from './auth-ops.js';
 import { seatingOps } from './seating-ops.js';
 import { doorOps } from './door-ops.js';
+import { storeOps, StoreHealthInfo } from './store-ops.js';
 
 const Empty = z.strictObject({});
 const ById = z.strictObject({ id: Id });
@@ -32,9 +33,9 @@ const ById = z.strictObject({ id: Id });
  */
 export const operations = {
   health: op({
-    summary: 'Liveness and version',
+    summary: 'Liveness, version, and whether the store (embedded or shared database) can be reached',
     input: Empty,
-    output: z.object({ ok: z.literal(true), version: z.string() }),
+    output: z.object({ ok: z.literal(true), version: z.string(), store: StoreHealthInfo }),
     http: { method: 'GET', path: '/health' },
     permission: 'public',
     mutates: false,
@@ -182,6 +183,7 @@ export const operations = {
   ...authOps,
   ...seatingOps,
   ...doorOps,
+  ...storeOps,
 };
 
 export type Operations = typeof operations;

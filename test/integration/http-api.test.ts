@@ -25,7 +25,10 @@ describe('health, openapi, docs', () => {
   it('health needs no token', async () => {
     const r = await s.api('/api/v1/health', { noAuth: true });
     expect(r.status).toBe(200);
-    expect(await json(r)).toEqual({ ok: true, version: 'test' });
+    const body = await json(r);
+    // The fields it always had, and the store's: what the renderer's "unavailable" banner follows.
+    expect(body).toMatchObject({ ok: true, version: 'test', store: { engine: process.env.MARQUEE_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite', status: 'up', problem: null } });
+    expect(body.store.schemaVersion).toMatch(/^2026-/);
   });
   it('serves an OpenAPI 3.1 document covering every route', async () => {
     const doc = await json(await s.api('/api/v1/openapi.json', { noAuth: true }));

@@ -181,7 +181,7 @@ describe('core host behind the IPC bridge', () => {
     const on = await ipc.call(windowEvent(1), 'setHttpServer', { enabled: true, port });
     expect(on).toMatchObject({ ok: true, value: { running: true, port, url: `http://127.0.0.1:${port}/api/v1` } });
     await vi.waitFor(() => expect(persisted).toEqual([{ enabled: true, port }]));
-    expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()).toEqual({ ok: true, version: 'test' });
+    expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()).toMatchObject({ ok: true, version: 'test', store: { engine: 'sqlite', status: 'up' } });
     expect(await ipc.call(windowEvent(1), 'setHttpServer', { enabled: false, port })).toMatchObject({ ok: true, value: { running: false } });
     await expect(fetch(`http://127.0.0.1:${port}/api/v1/health`)).rejects.toThrow();
   });

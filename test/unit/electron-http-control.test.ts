@@ -21,17 +21,17 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('desktop settings file', () => {
   it('falls back to defaults when missing or damaged, and keeps the valid parts', () => {
     const file = settingsFile(dir);
-    expect(loadSettings(file)).toEqual({ httpServer: { enabled: false, port: 4310 }, idleLockMinutes: DEFAULT_IDLE_LOCK_MINUTES });
+    expect(loadSettings(file)).toEqual({ httpServer: { enabled: false, port: 4310 }, store: { databaseUrl: null }, idleLockMinutes: DEFAULT_IDLE_LOCK_MINUTES });
     writeFileSync(file, '{ not json');
     expect(loadSettings(file).httpServer.enabled).toBe(false);
     writeFileSync(file, JSON.stringify({ httpServer: { enabled: true, port: 99999 }, idleLockMinutes: 5 }));
-    expect(loadSettings(file)).toEqual({ httpServer: { enabled: false, port: 4310 }, idleLockMinutes: 5 });
+    expect(loadSettings(file)).toEqual({ httpServer: { enabled: false, port: 4310 }, store: { databaseUrl: null }, idleLockMinutes: 5 });
   });
 
   it('round-trips and leaves no temporary file behind', () => {
     const file = settingsFile(dir);
-    saveSettings(file, { httpServer: { enabled: true, port: 5555 }, idleLockMinutes: 2 });
-    expect(loadSettings(file)).toEqual({ httpServer: { enabled: true, port: 5555 }, idleLockMinutes: 2 });
+    saveSettings(file, { httpServer: { enabled: true, port: 5555 }, store: { databaseUrl: 'postgres://box:pw@db:5432/marquee' }, idleLockMinutes: 2 });
+    expect(loadSettings(file)).toEqual({ httpServer: { enabled: true, port: 5555 }, store: { databaseUrl: 'postgres://box:pw@db:5432/marquee' }, idleLockMinutes: 2 });
     expect(existsSync(`${file}.${process.pid}.tmp`)).toBe(false);
   });
 });
@@ -68,7 +68,7 @@ describe('HTTP server capability (setHttpServer in the desktop app)', () => {
     expect(on.tokenFile).toBe(join(dir, 'api-token'));
 
     const health = await fetch(`${on.url}/health`);
-    expect(await health.json()).toEqual({ ok: true, version: 'test' });
+    expect(await health.json()).toMatchObject({ ok: true, version: 'test', store: { engine: 'sqlite', status: 'up' } });
     expect((await fetch(`${on.url}/venues`)).status).toBe(401);
     const venues = await fetch(`${on.url}/venues`, { headers: { authorization: `Bearer ${token}` } });
     expect(venues.status).toBe(200);

@@ -11,6 +11,7 @@ import type { Store } from '../store/contract/store.js';
 import { openStore } from '../store/sqlite/database.js';
 import { answerCall, resolveCaller } from './answer.js';
 import { createHttpControl, type DesktopHttpControl } from './http-control.js';
+import { desktopStoreControl } from './store-control.js';
 import { errorInfo, type HostInit, type HostMessage, type HostRequest } from './protocol.js';
 
 function parent() {
@@ -23,7 +24,7 @@ const post = (m: HostMessage) => port.postMessage(m);
 
 async function open(): Promise<{ store: Store; firstRunAdmin: Awaited<ReturnType<typeof openDataDir>>['firstRunAdmin'] }> {
   if ('dataDir' in init.store) {
-    const { store, firstRunAdmin } = await openDataDir(init.store.dataDir, { empty: init.store.empty, writerLane: true });
+    const { store, firstRunAdmin } = await openDataDir(init.store.dataDir, { empty: init.store.empty, writerLane: true, databaseUrl: init.store.databaseUrl ?? null });
     return { store, firstRunAdmin };
   }
   const store = await openStore({ file: init.store.file });
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
       persist: (settings) => post({ type: 'persist-http', settings }),
     });
   }
-  const ctx: OpContext = { store, version: init.version, channel: 'kiosk', ...(http ? { httpControl: http } : {}) };
+  const storeControl = init.storeSettings ? desktopStoreControl(init.storeSettings, 'dataDir' in init.store ? (init.store.databaseUrl ?? null) : null, post) : undefined;
+  const ctx: OpContext = { store, version: init.version, channel: 'kiosk', ...(http ? { httpControl: http } : {}), ...(storeControl ? { storeControl } : {}) };
   const sessions = new KioskSessions(store);
   const unsubscribe = init.seatChanges ? store.feed.subscribe((change) => post({ type: 'seat-change', change })) : () => undefined;
 

@@ -4,13 +4,15 @@ import type { HttpServerSettings, HttpServerStatus } from '../../../shared/opera
 import type { FirstRunAdmin } from '../auth/callers.js';
 import type { SeatChange } from '../store/contract/shapes.js';
 import { startWorker } from '../threads/start-worker.js';
-import { errorInfo, fromErrorInfo, type CallerRef, type CoreAnswer, type CoreClient, type HostCall, type HostInit, type HostMessage, type HostRequest, type StoreSpec } from './protocol.js';
+import { errorInfo, fromErrorInfo, type CallerRef, type CoreAnswer, type CoreClient, type HostCall, type HostInit, type HostMessage, type HostRequest, type StoreSettingsInit, type StoreSpec } from './protocol.js';
 
 export interface CoreHostOptions {
   store: StoreSpec;
   version: string;
   /** The desktop's switchable HTTP API; `persist` runs on this thread with each new setting. */
   httpServer?: { dataDir: string; initial: HttpServerSettings; persist: (settings: HttpServerSettings) => void };
+  /** Settings → Shared database: `persist` runs on this thread with each saved URL (null: embedded). */
+  storeSettings?: StoreSettingsInit & { persist: (databaseUrl: string | null) => void };
   /** Committed seat changes (live seat maps); the worker forwards them only when this is given. */
   onSeatChange?: (change: SeatChange) => void;
   /** The worker died or failed unexpectedly (the calls in flight answer INTERNAL). */
@@ -60,6 +62,7 @@ export async function startCoreHost(o: CoreHostOptions): Promise<CoreHost> {
     store: o.store,
     version: o.version,
     ...(o.httpServer ? { httpServer: { dataDir: o.httpServer.dataDir, initial: o.httpServer.initial } } : {}),
+    ...(o.storeSettings ? { storeSettings: { source: o.storeSettings.source, saved: o.storeSettings.saved } } : {}),
     seatChanges: o.onSeatChange !== undefined,
     ...(o.nativeDir ? { nativeDir: o.nativeDir } : {}),
   };
@@ -100,6 +103,8 @@ export async function startCoreHost(o: CoreHostOptions): Promise<CoreHost> {
           return o.onSeatChange?.(m.change);
         case 'persist-http':
           return o.httpServer?.persist(m.settings);
+        case 'persist-store':
+          return o.storeSettings?.persist(m.databaseUrl);
       }
     });
     worker.on('error', (err) => {

@@ -32,7 +32,13 @@ export interface CoreClient {
 }
 
 /** How the worker opens its store: a data dir (migrated, seeded when fresh, admin ensured) or a bare file. */
-export type StoreSpec = { dataDir: string; empty?: boolean } | { file: string };
+export type StoreSpec = { dataDir: string; empty?: boolean; databaseUrl?: string | null } | { file: string };
+
+/** The desktop's store choice: where the one in effect came from, and the saved one (main keeps the file). */
+export interface StoreSettingsInit {
+  source: 'settings' | 'environment' | 'default';
+  saved: string | null;
+}
 
 /** The worker's workerData. */
 export interface HostInit {
@@ -40,6 +46,8 @@ export interface HostInit {
   version: string;
   /** Present: the desktop's switchable HTTP API runs in the worker beside the store. */
   httpServer?: { dataDir: string; initial: HttpServerSettings };
+  /** Present: Settings → Shared database can save a URL for the next start. */
+  storeSettings?: StoreSettingsInit;
   /** Forward committed seat changes to the main thread. */
   seatChanges: boolean;
   /** Development only: where a better-sqlite3 built for this runtime lives (see native-modules.ts). */
@@ -66,7 +74,8 @@ export type HostMessage =
   | { type: 'reply'; id: number; value: unknown }
   | { type: 'reply-error'; id: number; error: ErrorInfo }
   | { type: 'seat-change'; change: SeatChange }
-  | { type: 'persist-http'; settings: HttpServerSettings };
+  | { type: 'persist-http'; settings: HttpServerSettings }
+  | { type: 'persist-store'; databaseUrl: string | null };
 
 export type { HttpServerStatus };
 

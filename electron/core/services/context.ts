@@ -37,12 +37,31 @@ export interface HttpControl {
   configure(settings: HttpServerSettings): Promise<HttpServerStatus>;
 }
 
+/**
+ * Which database this instance was started on and, in the desktop app, the saved choice for the
+ * next start. URLs here carry the password: handlers mask them before they leave.
+ */
+export interface StoreControl {
+  status(): {
+    source: 'settings' | 'command line' | 'environment' | 'default';
+    /** The URL the running store was opened with (null: embedded). */
+    url: string | null;
+    /** The URL saved for the next start (desktop settings file), null: embedded. */
+    saved: string | null;
+    /** Whether save() works here: the desktop app's settings file; not `marquee serve`. */
+    editable: boolean;
+  };
+  /** Persists the choice (null: embedded) for the next start; the running store is not changed. */
+  save(url: string | null): Promise<void>;
+}
+
 export interface OpContext {
   store: Store;
   /** Where the call came from: IPC is the kiosk, HTTP is an integration. */
   channel: 'kiosk' | 'api';
   version: string;
   httpControl?: HttpControl;
+  storeControl?: StoreControl;
   /** Set by invoke() for each call from its Caller: undefined = an internal call with full access, null = nobody signed in. */
   actor?: Actor | null;
   session?: SessionPort;

@@ -18,6 +18,7 @@ import { analyticsHandlers } from './analytics-handlers.js';
 import { authHandlers } from './auth-handlers.js';
 import { seatingHandlers } from './seating-handlers.js';
 import { doorHandlers } from './door-handlers.js';
+import { storeHandlers, storeHealth } from './store-handlers.js';
 import { toEvent, toTicket, toVenue } from './mappers.js';
 import { sell } from './sell.js';
 
@@ -54,7 +55,7 @@ function decodeCursor(cursor: string | undefined): unknown[] | null {
 }
 
 export const handlers: Handlers = {
-  health: async (ctx) => ({ ok: true, version: ctx.version }),
+  health: async (ctx) => ({ ok: true, version: ctx.version, store: await storeHealth(ctx) }),
 
   createVenue: async (ctx, v) => {
     const row = await ctx.store.write((trx) =>
@@ -299,5 +300,6 @@ export const handlers: Handlers = {
   ...authHandlers,
   ...seatingHandlers,
   ...doorHandlers,
+  ...storeHandlers,
 };
 

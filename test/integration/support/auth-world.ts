@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../../shared/auth/roles.js';
 import type { OperationName } from '../../../shared/operations/index.js';
 import { callerForUser } from '../../../electron/core/auth/callers.js';
 import { hashSecret } from '../../../electron/core/auth/passwords.js';
-import type { HttpControl, OpContext } from '../../../electron/core/services/context.js';
+import type { HttpControl, OpContext, StoreControl } from '../../../electron/core/services/context.js';
 import { FULL_ACCESS, invoke, type Caller } from '../../../electron/core/services/dispatch.js';
 import type { Store } from '../../../electron/core/store/contract/store.js';
 import { memoryStore } from '../../helpers.js';
@@ -17,6 +17,12 @@ export const fakeHttpControl = (): HttpControl => {
   let settings = { enabled: false, port: 4310 };
   const status = () => ({ available: true, enabled: settings.enabled, running: false, port: null, url: null, tokenFile: null, error: null });
   return { status, configure: async (s) => ((settings = s), status()) };
+};
+
+/** The desktop's settings file stand-in, so setStoreSettings can succeed in process. */
+export const fakeStoreControl = (): StoreControl => {
+  let saved: string | null = null;
+  return { status: () => ({ source: 'default', url: null, saved, editable: true }), save: async (url) => void (saved = url) };
 };
 
 export interface World {
@@ -35,7 +41,7 @@ export interface World {
 /** Small world: one venue, a house event with tickets, two sellers, and one account per role (cheap hashes). */
 export async function buildWorld(): Promise<World> {
   const store = await memoryStore();
-  const ctx: OpContext = { store, channel: 'kiosk', version: 'test', httpControl: fakeHttpControl() };
+  const ctx: OpContext = { store, channel: 'kiosk', version: 'test', httpControl: fakeHttpControl(), storeControl: fakeStoreControl() };
   const v = await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Matrix Hall', city: 'Chicago', country: 'US', timezone: 'America/Chicago' });
   const e = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'House Night', venueId: v.id, startsAt: '2027-03-01T20:00:00-06:00', status: 'on_sale' });
   const l1 = await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: e.id, seller: { name: 'Box Office' }, section: 'A', row: '1', quantity: 4, priceCents: 2500 });
@@ -141,6 +147,10 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   listSellers: async () => ({}),
   getHttpServer: async () => ({}),
   setHttpServer: async () => ({ enabled: false, port: 4311 }),
+  getStoreSettings: async () => ({}),
+  setStoreSettings: async () => ({ databaseUrl: '' }),
+  // Empty: the embedded answer, so the matrix needs no server to connect to.
+  testStoreConnection: async () => ({ databaseUrl: '' }),
   sellAny: async (w) => {
     await freshTickets(w, 1);
     return { id: w.houseEventId };

@@ -5,7 +5,7 @@ import type { AuditLogTable } from './schema.js';
 export type AuditInsert = Insertable<AuditLogTable>;
 
 // Secrets and their hashes never reach the log (a hash of a 4-digit PIN is as good as the PIN).
-const SECRET_KEYS = /^(password|pin|token|secret)$|_hash$|_sha256$|^(password|pin)_|^(current|new)password$/i;
+const SECRET_KEYS = /^(password|pin|token|secret|databaseUrl)$|_hash$|_sha256$|^(password|pin)_|^(current|new)password$/i;
 const MAX_STRING = 500;
 const MAX_ITEMS = 50;
 

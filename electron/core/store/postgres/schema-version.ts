@@ -15,7 +15,7 @@ export type SchemaState =
 const known = Object.keys(migrations).sort();
 
 /** Which schema the database is at, compared with this build's migrations (names, as in SQLite). */
-export async function schemaState(client: pg.Pool | pg.PoolClient): Promise<SchemaState> {
+export async function schemaState(client: pg.Pool | pg.ClientBase): Promise<SchemaState> {
   const tables = await client.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'kysely_migration'",
   );

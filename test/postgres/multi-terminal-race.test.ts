@@ -77,6 +77,8 @@ describe('four terminals on one PostgreSQL database', () => {
     for (const a of answers.filter((x) => x.status === 429)) expect(code(a)).toBe('TOO_MANY_REQUESTS');
     const granted = answers.filter((a) => a.status === 201).map((a) => a.body as { id: number; quantity: number; ticketIds: number[] });
     const stormReserved = granted.reduce((n, g) => n + g.quantity, 0);
+    const tally = (s: number) => answers.filter((a) => a.status === s).length;
+    console.log(`[multi-terminal-race] GA storm: ${tally(201)} × 201 (${stormReserved} tickets), ${tally(409)} × 409, ${tally(429)} × 429`);
     expect(stormReserved).toBeLessThanOrEqual(QUOTA);
     expect(stormReserved).toBeGreaterThan(0);
     // Then one ticket at a time, terminal after terminal, until refused: the quota fills exactly.

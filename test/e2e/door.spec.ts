@@ -1,5 +1,5 @@
 import { isoDay } from './support/dates.js';
-import { api, expect, serverBase, shot, test } from './support/fixtures.js';
+import { api, expect, serverBase, shot, signedInPage, test } from './support/fixtures.js';
 
 interface EventItem {
   id: number;
@@ -92,4 +92,17 @@ test('a door account lands on the Door screen: admit once, then red for a second
   await expect(page.getByLabel('Door', { exact: true })).toHaveValue('Door 2');
   await expect(page.getByLabel('Ticket code')).toBeFocused();
   await context.close();
+
+  // The organizer's dashboard: checked in against sold for the event, arrivals charted.
+  const counts = await api<{ checkedIn: number; sold: number }>(`/api/v1/events/${event.id}/check-in-counts`);
+  expect(counts.checkedIn).toBeGreaterThanOrEqual(1);
+  const organizer = await signedInPage(browser);
+  await organizer.goto('/#/dashboard');
+  const door = organizer.getByTestId('door-arrivals');
+  await door.getByLabel('Event').selectOption(String(event.id));
+  await expect(door.getByTestId('door-checked-in')).toHaveText(`${counts.checkedIn.toLocaleString('en-US')} / ${counts.sold.toLocaleString('en-US')}`);
+  await expect(door.getByRole('img', { name: /Arrivals per 15 minutes: \d{2}:\d{2} \d+/ })).toBeVisible();
+  await expect(door.getByRole('table', { name: 'Latest scans' })).toContainText('Door 2');
+  await door.scrollIntoViewIfNeeded();
+  await shot(organizer, testInfo, 'door-06-organizer');
 });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { OpInput } from '../../../shared/operations/index.js';
 import { useClient, useOp } from '../client/index.js';
+import { DoorArrivals } from '../components/door-arrivals.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button, Segmented, SelectField } from '../components/ui.js';
 import { isoDay, money } from '../format.js';
@@ -229,6 +230,7 @@ export function DashboardScreen() {
           ) : null}
         </div>
       </div>
+      <DoorArrivals />
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { AuditScreen } from './audit-screen.js';
 import { TokensScreen } from './tokens-screen.js';
 import { UsersScreen } from './users-screen.js';
 import { SeatMapScreen } from './seat-map-screen.js';
+import { DoorScreen } from './door-screen.js';
 
 export type { ScreenDef } from './types.js';
 
@@ -24,6 +25,8 @@ export const screens: ScreenDef[] = [
   { id: 'sellers', label: 'Sellers', element: SellersScreen, shortcut: 'Alt+4', permission: 'read' },
   { id: 'import', label: 'Import', element: ImportScreen, shortcut: 'Alt+5', permission: 'import' },
   { id: 'dashboard', label: 'Dashboard', element: DashboardScreen, shortcut: 'Alt+6', permission: 'manage-events' },
+  // Before Settings: a door account sees only these two, so Door is its home.
+  { id: 'door', label: 'Door', element: DoorScreen, shortcut: 'Alt+7', permission: 'door' },
   { id: 'users', label: 'Users', element: UsersScreen, permission: 'admin' },
   { id: 'audit', label: 'Audit log', element: AuditScreen, permission: 'admin' },
   { id: 'settings', label: 'Settings', element: TokensScreen, permission: 'account' },

@@ -11,7 +11,7 @@ import {
   Seller,
   TicketPage,
   TicketSearch,
-  TicketWithEvent,
+  TicketWithEventPage,
 } from '../schemas/ticket.js';
 import { Venue, VenueInput } from '../schemas/venue.js';
 import { op } from './define.js';
@@ -114,9 +114,9 @@ export const operations = {
     tags: ['tickets'],
   }),
   searchTickets: op({
-    summary: 'Available tickets across events in a city and date range',
+    summary: 'Available tickets across events in a city and date range, with a total and cursor paging',
     input: TicketSearch,
-    output: z.object({ items: z.array(TicketWithEvent) }),
+    output: TicketWithEventPage,
     http: { method: 'GET', path: '/tickets' },
     permission: 'read',
     mutates: false,

@@ -47,6 +47,13 @@ export const TicketSearch = z.strictObject({
   from: DateOrDateTime.optional(),
   to: DateOrDateTime.optional(),
   limit: Limit.default(100),
+  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+});
+
+export const TicketWithEventPage = z.object({
+  items: z.array(TicketWithEvent),
+  total: z.number().int().describe('every available ticket matching city and dates, over all pages'),
+  nextCursor: z.string().nullable(),
 });
 
 export const BEST_STRATEGIES = ['value', 'cheapest', 'closest'] as const;

@@ -169,6 +169,42 @@ describe('tickets', () => {
     expect((await json(await s.api('/api/v1/tickets?city=Nowhere'))).items).toEqual([]);
   });
 
+  it('walks a city\'s whole inventory page by page: every ticket once, as many as total, in sort order', async () => {
+    const inCity = await count(
+      `SELECT count(*) FROM tickets t JOIN events e ON e.id = t.event_id JOIN venues v ON v.id = e.venue_id
+       WHERE t.status = 'available' AND lower(v.city) = 'chicago' AND e.local_date BETWEEN '2019-11-01' AND '2019-11-30'`,
+    );
+    expect(inCity).toBeGreaterThan(20);
+    const seen: number[] = [];
+    const keys: [string, number, number][] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    let total = -1;
+    do {
+      const q: string = `/api/v1/tickets?city=chicago&from=2019-11-01&to=2019-11-30&limit=7${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await json(await s.api(q));
+      total = page.total;
+      for (const t of page.items) {
+        seen.push(t.id);
+        keys.push([t.event.startsAt, t.priceCents, t.id]);
+      }
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 1000);
+    expect(total).toBe(inCity);
+    expect(seen).toHaveLength(inCity);
+    expect(new Set(seen).size).toBe(inCity);
+    expect(pages).toBe(Math.ceil(inCity / 7));
+    // Within one event (one start time) the walk is by price, then id.
+    for (let i = 1; i < keys.length; i++) {
+      const [a, b] = [keys[i - 1]!, keys[i]!];
+      if (a[0] === b[0]) expect(a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])).toBe(true);
+    }
+    await expectError(await s.api('/api/v1/tickets?city=chicago&cursor=garbage'), 400, 'VALIDATION_FAILED');
+    const wrongShape = Buffer.from(JSON.stringify(['price', 1])).toString('base64url');
+    await expectError(await s.api(`/api/v1/tickets?city=chicago&cursor=${wrongShape}`), 400, 'VALIDATION_FAILED');
+  });
+
   it('posts a listing (existing or new seller, with seats) and refuses bad listings', async () => {
     const r = await s.api('/api/v1/tickets', { method: 'POST', json: { eventId: 9001, sellerId: 2, section: 'ORCH', row: '08', seats: ['1', '2', '3'], priceCents: 4250 } });
     expect(r.status).toBe(201);

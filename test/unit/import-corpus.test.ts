@@ -56,6 +56,22 @@ const corpus: Record<string, Expected> = {
       { eventId: 162, rows: 1, tickets: 1 },
     ],
   },
+  'spreadsheet-prices.csv': {
+    delimiter: ',',
+    rowsRead: 13,
+    rowsImported: 6,
+    ticketsCreated: 7,
+    rejected: [
+      { line: 8, errors: ['price "1,250" is ambiguous: 1250.00 with "," as a thousands separator, or 1.250 with "," as a decimal comma; write 1250.00 or 1.25'] },
+      { line: 9, errors: ['price "1.250,00" mixes "." and "," (read with "." as a thousands separator it is 1250.00); write 1250.00'] },
+      { line: 10, errors: ['price "€1,250.00" was read as 1250.00 EUR, but imported listings are priced in USD: give the price in USD'] },
+      { line: 11, errors: ['price "£12" was read as 12.00 GBP, but imported listings are priced in USD: give the price in USD'] },
+      { line: 12, errors: ['price "12.00 EUR" was read as 12.00 EUR, but imported listings are priced in USD: give the price in USD'] },
+      { line: 13, errors: ['price "$12 EUR" names two currencies (USD and EUR)'] },
+      { line: 14, errors: ['price "-$5.00" is negative'] },
+    ],
+    byEvent: [{ eventId: 107, rows: 6, tickets: 7 }],
+  },
   'tab-excel-headers.tsv': {
     delimiter: '\t',
     rowsRead: 2,
@@ -208,6 +224,20 @@ describe('the nasty corpus, each file with its exact report', () => {
       expect(fromPieces).toEqual(fromFile);
     });
   }
+
+  it('stores spreadsheet prices (thousands separators, $ and USD marks) as exact integer cents', async () => {
+    const r = await importListings(store, { input: { file: fixture('spreadsheet-prices.csv') }, sellerId: 3, dryRun: false, force: true, mode: 'valid-rows' });
+    expect(r.status).toBe('completed');
+    const got = await rows(store, 'SELECT row, price_cents AS cents, currency FROM listings WHERE import_batch_id = ? ORDER BY id', [r.batchId]);
+    expect(got).toEqual([
+      { row: 'A', cents: 125000, currency: 'USD' },
+      { row: 'B', cents: 125000, currency: 'USD' },
+      { row: 'C', cents: 4250, currency: 'USD' },
+      { row: 'D', cents: 125000000, currency: 'USD' },
+      { row: 'E', cents: 1250, currency: 'USD' },
+      { row: 'F', cents: 9900, currency: 'USD' },
+    ]);
+  });
 
   it('keeps rows and sections exactly as written: 08, GA, P P, 11/12, 007, accents and non-Latin text', async () => {
     const texts = await importListings(store, { input: { file: fixture('text-stays-text.csv') }, sellerId: 3, dryRun: false, force: true });

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors.js';
-import { parseMoneyToCents } from '../../../shared/money.js';
+import { formatCents, HOUSE_CURRENCY, readMoney } from '../../../shared/money.js';
 import { IMPORT_FIELDS, type ImportField, type ImportMapping } from '../../../shared/schemas/import.js';
 import type { CsvRow } from './csv-rows.js';
 
@@ -141,15 +141,17 @@ export function checkRow(
   else if (quantity > MAX_QUANTITY) errors.push(`quantity ${quantity} is more than ${MAX_QUANTITY}`);
 
   const pText = get('price');
-  const priceCents = parseMoneyToCents(pText);
-  if (pText === '') errors.push('price is empty');
-  else if (/^\s*-/.test(pText) || /^\s*\$\s*-/.test(pText)) errors.push(`price ${show(pText)} is negative`);
-  else if (priceCents === null) errors.push(`price ${show(pText)} is not a money amount such as 42.00`);
+  const price = readMoney(pText);
+  if (!price.ok) errors.push(price.reason === 'empty' ? 'price is empty' : `price ${show(pText)} ${price.message}`);
+  else if (price.currency !== null && price.currency !== HOUSE_CURRENCY) {
+    // Listings of an import are priced in the house currency; relabelling €12 as $12 would be wrong money.
+    errors.push(`price ${show(pText)} was read as ${formatCents(price.cents)} ${price.currency}, but imported listings are priced in ${HOUSE_CURRENCY}: give the price in ${HOUSE_CURRENCY}`);
+  }
 
   const row = get('row');
   if (row === '') errors.push('row is empty');
   else if (row.length > MAX_TEXT) errors.push(`row is ${row.length} characters long (at most ${MAX_TEXT})`);
 
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, row: { line: r.line, eventId, section, row, quantity, priceCents: priceCents! } };
+  if (errors.length > 0 || !price.ok) return { ok: false, errors };
+  return { ok: true, row: { line: r.line, eventId, section, row, quantity, priceCents: price.cents } };
 }

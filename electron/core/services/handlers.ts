@@ -176,12 +176,23 @@ export const handlers: Handlers = {
   },
 
   searchTickets: async (ctx, s) => {
-    const rows = await ticketsRepo.searchTicketsAcrossEvents(ctx.store.reader, { city: s.city, limit: s.limit, ...dateRange(s.from, s.to) });
+    const cursor = decodeCursor(s.cursor);
+    if (cursor && !(cursor.length === 3 && typeof cursor[0] === 'string' && typeof cursor[1] === 'number' && typeof cursor[2] === 'number')) {
+      throw new AppError('VALIDATION_FAILED', 'cursor is not one this server issued', { field: 'cursor' });
+    }
+    const page = await ticketsRepo.searchTicketsAcrossEvents(ctx.store.reader, {
+      city: s.city,
+      limit: s.limit,
+      cursor: cursor as ticketsRepo.CityCursor | null,
+      ...dateRange(s.from, s.to),
+    });
     return {
-      items: rows.map((r) => ({
+      items: page.items.map((r) => ({
         ...toTicket(r),
         event: { id: r.event_id, name: r.e_name, startsAt: r.e_starts_at, venueName: r.v_name, city: r.v_city },
       })),
+      total: page.total,
+      nextCursor: page.next ? encodeCursor(page.next) : null,
     };
   },
 

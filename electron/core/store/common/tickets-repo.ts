@@ -107,23 +107,54 @@ export async function pageEventTickets(db: DB, f: TicketFilter, sort: TicketSort
   return { items, total: Number(total.n), next };
 }
 
-export async function searchTicketsAcrossEvents(
-  db: DB,
-  f: { city?: string; fromDate?: string; toDate?: string; fromUtc?: string; toUtc?: string; limit: number },
-) {
+export interface CitySearch {
+  city?: string;
+  fromDate?: string;
+  toDate?: string;
+  fromUtc?: string;
+  toUtc?: string;
+}
+
+/** The sort key of a city search, which is its cursor: (event start UTC, price, ticket id). */
+export type CityCursor = [string, number, number];
+
+function citySearch(db: DB, f: CitySearch) {
   let q = db
     .selectFrom('tickets as t')
     .innerJoin('events as e', 'e.id', 't.event_id')
     .innerJoin('venues as v', 'v.id', 'e.venue_id')
-    .selectAll('t')
-    .select(['e.name as e_name', 'e.starts_at as e_starts_at', 'v.name as v_name', 'v.city as v_city'])
     .where('t.status', '=', 'available');
   if (f.city) q = q.where((eb) => eb(eb.fn('lower', ['v.city']), '=', f.city!.toLowerCase()));
   if (f.fromDate) q = q.where('e.local_date', '>=', f.fromDate);
   if (f.toDate) q = q.where('e.local_date', '<=', f.toDate);
   if (f.fromUtc) q = q.where('e.starts_at_utc', '>=', f.fromUtc);
   if (f.toUtc) q = q.where('e.starts_at_utc', '<=', f.toUtc);
-  return q.orderBy('e.starts_at_utc').orderBy('t.price_cents').orderBy('t.id').limit(f.limit).execute();
+  return q;
+}
+
+/** Keyset-paged like an event's list: each page starts after the last row's sort key, so a walk sees every ticket once. */
+export async function searchTicketsAcrossEvents(db: DB, f: CitySearch & { limit: number; cursor?: CityCursor | null }) {
+  let q = citySearch(db, f)
+    .selectAll('t')
+    .select(['e.name as e_name', 'e.starts_at as e_starts_at', 'e.starts_at_utc as e_starts_at_utc', 'v.name as v_name', 'v.city as v_city']);
+  if (f.cursor) {
+    const [at, price, id] = f.cursor;
+    q = q.where((eb) =>
+      eb.or([
+        eb('e.starts_at_utc', '>', at),
+        eb.and([eb('e.starts_at_utc', '=', at), eb('t.price_cents', '>', price)]),
+        eb.and([eb('e.starts_at_utc', '=', at), eb('t.price_cents', '=', price), eb('t.id', '>', id)]),
+      ]),
+    );
+  }
+  const rows = await q.orderBy('e.starts_at_utc').orderBy('t.price_cents').orderBy('t.id').limit(f.limit + 1).execute();
+  const total = await citySearch(db, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const items = rows.slice(0, f.limit);
+  const last = items.at(-1);
+  const next: CityCursor | null = rows.length > f.limit && last ? [last.e_starts_at_utc, Number(last.price_cents), Number(last.id)] : null;
+  return { items, total: Number(total.n), next };
 }
 
 /** Listings of an event with at least `quantity` available tickets: the candidates for "best". */

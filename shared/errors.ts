@@ -12,10 +12,16 @@ export const ERROR_STATUS = {
   DUPLICATE_IMPORT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The client took too long to send its request (a slow or stalled client); the connection closes. */
+  REQUEST_TIMEOUT: 408,
+  /** The request's headers (or its URL) are larger than the server reads. */
+  HEADERS_TOO_LARGE: 431,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   /** The shared database cannot be reached (a PostgreSQL server down): nothing was confirmed. */
   STORE_UNAVAILABLE: 503,
+  /** The server is stopping: this request was not run; try again once it is back. */
+  SHUTTING_DOWN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.js';
@@ -35,15 +36,88 @@ export interface ServerOptions {
   logger?: boolean;
   jsonBodyLimit?: number;
   csvBodyLimit?: number;
+  /** How long a slow or silent client may hold a connection (tests shorten them); see HTTP_LIMITS. */
+  limits?: Partial<HttpLimits>;
+}
+
+export interface HttpLimits {
+  /** The request line and headers must arrive within this (slowloris, silent connections). */
+  headersTimeoutMs: number;
+  /** The whole request, body included (a 64 MB CSV upload over a slow LAN fits). */
+  requestTimeoutMs: number;
+  /** A socket with no traffic either way this long is closed (a client that stopped reading its response). */
+  idleSocketTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** How often Node looks for connections past headersTimeoutMs / requestTimeoutMs. */
+  checkIntervalMs: number;
+  /** Open connections at most; further ones are refused until some close. Far above a box office's use. */
+  maxConnections: number;
+  /** Request line plus headers at most (larger: 431). */
+  maxHeaderBytes: number;
+  /**
+   * Requests one connection may have unanswered at once (HTTP pipelining). Node parses every request of
+   * a packet at once and holds each answer until the client reads the one before: without a cap, 100
+   * pipelined exports from a client that never reads would sit in memory together.
+   */
+  maxPipelined: number;
+}
+
+/**
+ * Node's defaults let a silent client hold a connection for minutes (headers 60 s, request 300 s,
+ * idle forever) and check only every 30 s. These make hostile clients cheap to shed; a seat map's live
+ * stream sends a keep-alive every 15 s, so it is never idle that long.
+ */
+export const HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  idleSocketTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 10_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 4_096,
+  maxHeaderBytes: 16 * 1024,
+  maxPipelined: 16,
+};
+
+/** Unanswered requests of a connection, kept on the socket itself (cheaper than a map on the hot path). */
+const PENDING = Symbol('marquee.pendingRequests');
+type CountedSocket = Socket & { [PENDING]?: number };
+
+const CLIENT_ERRORS: Record<string, AppError> = {
+  ERR_HTTP_REQUEST_TIMEOUT: new AppError('REQUEST_TIMEOUT', 'The request did not arrive in time'),
+  HPE_HEADER_OVERFLOW: new AppError('HEADERS_TOO_LARGE', 'The request headers are too large'),
+};
+
+/** Malformed, oversized or too slow requests, refused before routing: answered in the API's error shape, then closed. */
+function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const e = CLIENT_ERRORS[err.code ?? ''] ?? new AppError('BAD_REQUEST', 'The request is not valid HTTP');
+  const body = JSON.stringify(e.toBody());
+  socket.end(
+    `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  // A client that does not read the answer does not keep the socket either.
+  socket.setTimeout(5_000, () => socket.destroy());
 }
 
 export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions: BrowserSessions } {
+  const limits = { ...HTTP_LIMITS, ...o.limits };
   const app = Fastify({
     logger: o.logger ? { level: 'info' } : false,
     bodyLimit: o.jsonBodyLimit ?? 1024 * 1024,
-    // Keep the client's own error codes (413, 415) and never echo stack traces.
-    return503OnClosing: true,
+    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs, maxHeaderSize: limits.maxHeaderBytes },
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleSocketTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Our own 503 while closing (below), in the API's error shape.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
   });
+  app.server.maxConnections = limits.maxConnections;
   const sessions = new BrowserSessions();
   const ctx: OpContext = { ...o.ctx, channel: 'api' };
   const host = o.host ?? '127.0.0.1';
@@ -71,9 +145,29 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     return reply.status(err.status).type('application/json').send(err.toBody());
   };
 
+  // Stopping: requests already running finish; one that arrives on a kept-alive connection is not started.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
   // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
   // A callback hook, not an async one: every request passes here, and a promise per request shows in the profile.
   app.addHook('onRequest', (req, reply, done) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      void sendError(reply, new AppError('SHUTTING_DOWN', 'The box office server is stopping; nothing was done. Try again when it is back.'));
+      return;
+    }
+    const socket = req.raw.socket as CountedSocket;
+    const pending = (socket[PENDING] ?? 0) + 1;
+    if (pending > limits.maxPipelined) {
+      // Answers go out in order, so there is no answering this one now: the connection goes, and its answers with it.
+      socket.destroy();
+      return;
+    }
+    socket[PENDING] = pending;
     if (!allowedHosts().has(String(req.headers.host ?? '').toLowerCase())) {
       // Answering from the hook: done() is not called, so the route never runs.
       void sendError(reply, new AppError('FORBIDDEN', 'This server only answers to its loopback address', { host: req.headers.host ?? null }));
@@ -81,6 +175,12 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     }
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    done();
+  });
+
+  app.addHook('onResponse', (req, _reply, done) => {
+    const socket = req.raw.socket as CountedSocket;
+    if (socket[PENDING]) socket[PENDING]--;
     done();
   });
 
@@ -162,6 +262,12 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedHosts().has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
         throw new AppError('FORBIDDEN', 'Cross-origin requests are refused', { origin });
+      }
+      // A GET from <script>/<img> on another port of this machine carries the cookie (same site) but no Origin;
+      // the browser still says where it came from. 'none' is the person typing the address.
+      const site = req.headers['sec-fetch-site'];
+      if (site === 'cross-site' || site === 'same-site') {
+        throw new AppError('FORBIDDEN', 'Cross-origin requests are refused', { secFetchSite: site });
       }
       const bterm = `browser ${req.ip}`;
       const caller = userId === null ? await serverTokenCaller(bterm, session) : await callerForUser(o.ctx.store.auth, userId, { terminal: bterm, via: 'session', session });

@@ -43,6 +43,24 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     bodyLimit: o.jsonBodyLimit ?? 1024 * 1024,
     // Keep the client's own error codes (413, 415) and never echo stack traces.
     return503OnClosing: true,
+    // A URL Fastify cannot route (bad percent-encoding, an over-long path parameter) gets the one error shape too.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is not valid (bad percent-encoding?)';
+      void reply.status(400).type('application/json').send(new AppError('BAD_REQUEST', message, { code: err.code }).toBody());
+    },
+    // Errors Node's HTTP parser finds before Fastify sees a request (headers too large, a broken request line).
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, reason, message] =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'The request headers (or the URL) are too large']
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout', 'The request took too long to arrive']
+            : [400, 'Bad Request', 'The request is not valid HTTP'];
+      const body = JSON.stringify(new AppError('BAD_REQUEST', message, { status }).toBody());
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+      socket.destroy(err);
+    },
   });
   const sessions = new BrowserSessions();
   const ctx: OpContext = { ...o.ctx, channel: 'api' };

@@ -57,12 +57,17 @@ class Tally {
 
 /** Validates outside the transaction, then writes the valid events of one chunk in one BEGIN IMMEDIATE. */
 async function writeChunk(store: Store, chunk: Pending[], tally: Tally): Promise<void> {
-  const outcomes = await store.write(async (trx) => {
-    const valid = chunk.flatMap(({ normalised: n }) => (n.ok ? [n.order] : []));
-    const stored = await insertPartnerOrders(store.sql(trx), valid);
-    let next = 0;
-    return chunk.map(({ normalised: n }) => (n.ok ? stored[next++]! : null));
-  });
+  const valid = chunk.flatMap(({ normalised: n }) => (n.ok ? [n.order] : []));
+  // No transaction for a chunk with nothing to store: an empty one would still commit the call's audit
+  // entry, and a call whose every event is rejected must leave no trace.
+  const outcomes =
+    valid.length === 0
+      ? chunk.map(() => null)
+      : await store.write(async (trx) => {
+          const stored = await insertPartnerOrders(store.sql(trx), valid);
+          let next = 0;
+          return chunk.map(({ normalised: n }) => (n.ok ? stored[next++]! : null));
+        });
   chunk.forEach(({ index, normalised: n }, k) => {
     if (!n.ok) {
       tally.add({ index, eventId: n.eventId, status: 'rejected', partnerOrderId: null, errors: n.errors, message: 'not stored: the event is not valid' });

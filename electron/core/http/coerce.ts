@@ -37,16 +37,19 @@ export function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
 export function coerceStrings(schema: z.ZodType, values: Record<string, unknown>): Record<string, unknown> {
   const shape = objectShape(schema);
   const out: Record<string, unknown> = {};
+  // A query key may be any text, `__proto__` and `constructor` included: look only at the shape's own
+  // fields, and write keys as own properties (plain assignment of `__proto__` would set the prototype).
+  const put = (key: string, value: unknown) => Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   for (const [key, value] of Object.entries(values)) {
     if (Array.isArray(value)) {
-      out[key] = value;
+      put(key, value);
       continue;
     }
-    const field = shape[key];
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
     const kind = field ? baseKind(field) : 'unknown';
-    if (typeof value === 'string' && kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim())) out[key] = Number(value);
-    else if (typeof value === 'string' && kind === 'boolean' && ['true', 'false', '1', '0'].includes(value)) out[key] = value === 'true' || value === '1';
-    else out[key] = value;
+    if (typeof value === 'string' && kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim())) put(key, Number(value));
+    else if (typeof value === 'string' && kind === 'boolean' && ['true', 'false', '1', '0'].includes(value)) put(key, value === 'true' || value === '1');
+    else put(key, value);
   }
   return out;
 }

@@ -116,6 +116,11 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
     // Our own 503 while closing (below), in the API's error shape.
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
+    // A URL Fastify cannot route (bad percent-encoding, an over-long path parameter) gets the one error shape too.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is not valid (bad percent-encoding?)';
+      void reply.status(400).type('application/json').send(new AppError('BAD_REQUEST', message, { code: err.code }).toBody());
+    },
   });
   app.server.maxConnections = limits.maxConnections;
   const sessions = new BrowserSessions();

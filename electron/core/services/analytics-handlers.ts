@@ -17,8 +17,12 @@ type AnalyticsOp =
   | 'reportShift'
   | 'exportReport';
 
-/** The reader connection (WAL: reports never wait for sales), once the rollups are current. */
-async function reader(ctx: OpContext) {
+/**
+ * The reader connection (WAL: reports never wait for sales), once the rollups are current.
+ * The range is checked first: a refused report must not fold rollups (a refused call writes nothing).
+ */
+async function reader(ctx: OpContext, input: Parameters<typeof reports.prepare>[0]) {
+  reports.prepare(input);
   await ensureRollups(ctx.store);
   return ctx.store.sql();
 }
@@ -32,12 +36,12 @@ export const analyticsHandlers: { [K in AnalyticsOp]: Handler<K> } = {
     }
     return events ? ingestEvents(ctx.store, channel, events) : ingestNdjson(ctx.store, channel, ndjson!);
   },
-  reportTopCustomers: async (ctx, i) => reports.topCustomersReport(await reader(ctx), i),
-  reportRevenue: async (ctx, i) => reports.revenueReport(await reader(ctx), i),
-  reportSalesByRegion: async (ctx, i) => reports.regionReport(await reader(ctx), i),
-  reportSalesByReferral: async (ctx, i) => reports.referralReport(await reader(ctx), i),
-  reportEventSales: async (ctx, i) => reports.eventSalesReport(await reader(ctx), i),
-  reportSellerSales: async (ctx, i) => reports.sellerReport(await reader(ctx), i),
-  reportShift: async (ctx, i) => reports.shiftReport(await reader(ctx), i),
-  exportReport: async (ctx, i) => exportCsv(await reader(ctx), i),
+  reportTopCustomers: async (ctx, i) => reports.topCustomersReport(await reader(ctx, i), i),
+  reportRevenue: async (ctx, i) => reports.revenueReport(await reader(ctx, i), i),
+  reportSalesByRegion: async (ctx, i) => reports.regionReport(await reader(ctx, i), i),
+  reportSalesByReferral: async (ctx, i) => reports.referralReport(await reader(ctx, i), i),
+  reportEventSales: async (ctx, i) => reports.eventSalesReport(await reader(ctx, i), i),
+  reportSellerSales: async (ctx, i) => reports.sellerReport(await reader(ctx, i), i),
+  reportShift: async (ctx, i) => reports.shiftReport(await reader(ctx, i), i),
+  exportReport: async (ctx, i) => exportCsv(await reader(ctx, i), i),
 };

@@ -136,6 +136,8 @@ export const handlers: Handlers = {
     if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
       throw new AppError('VALIDATION_FAILED', 'minPrice is above maxPrice', { minPrice: q.minPrice, maxPrice: q.maxPrice });
     }
+    // The cursor is checked before the visit is counted: a refused call records nothing.
+    const cursor = decodeCursor(q.cursor);
     if (q.ref) {
       const ref = q.ref;
       await ctx.store.write((trx) => recordVisit(trx, ref, q.id, nowIso()));
@@ -145,7 +147,7 @@ export const handlers: Handlers = {
       { eventId: q.id, section: q.section, minPrice: q.minPrice, maxPrice: q.maxPrice, minQuantity: q.minQuantity },
       q.sort,
       q.limit,
-      decodeCursor(q.cursor),
+      cursor,
     );
     return { items: page.items.map(toTicket), total: page.total, nextCursor: page.next ? encodeCursor(page.next) : null };
   },

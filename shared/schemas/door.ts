@@ -86,11 +86,43 @@ export const TicketCode = z.object({
   saleId: Id.describe('the order line'),
   eventName: z.string(),
   startsAt: z.string(),
+  venueName: z.string(),
+  city: z.string(),
+  /** The venue's IANA zone: a printed ticket names it ("7:30 PM CST"). */
+  timezone: z.string(),
   section: z.string(),
   row: z.string(),
   seat: z.string().nullable(),
+  /** What this line was sold for. */
+  priceCents: z.number().int(),
   /** Canonical: what a QR code or barcode carries. */
   code: z.string(),
   /** The same, grouped by four for people to read and type. */
   display: z.string(),
+});
+
+export const TicketCodes = z.object({
+  orderCode: z.string(),
+  currency: z.string(),
+  /** How many times this order's tickets were printed so far (recordTicketPrint): above 0, a print is a reprint. */
+  printed: z.number().int(),
+  items: z.array(TicketCode),
+});
+
+export const TicketPrintInput = z.strictObject({ code: z.string().trim().min(1).max(40).describe('the order code') });
+
+export const TicketPrint = z.object({
+  orderCode: z.string(),
+  /** Prints of this order's tickets logged before this one (0: the first print). */
+  printedBefore: z.number().int(),
+  /** Live tickets the print holds. */
+  tickets: z.number().int(),
+});
+
+export const TicketPdfInput = z.strictObject({ code: z.string().trim().min(1).max(40).describe('the order code') });
+
+export const TicketPdfResult = z.object({
+  /** false: the person closed the save dialog; nothing was written. */
+  saved: z.boolean(),
+  path: z.string().nullable(),
 });

@@ -154,6 +154,62 @@ describe('check-in', () => {
   });
 });
 
+describe('printed tickets', () => {
+  it('each ticket carries event, venue, zone, seat and price; prints are logged and counted, a reprint knows it is one', async () => {
+    const { orderCode, ticketIds } = await sell(2);
+    const before = await full('getTicketCodes', { code: orderCode.toLowerCase() });
+    expect(before).toMatchObject({ orderCode, currency: 'USD', printed: 0 });
+    expect(before.items).toHaveLength(2);
+    expect(before.items[0]).toMatchObject({
+      ticketId: ticketIds[0],
+      eventName: 'Opening Night',
+      startsAt: '2027-03-01T20:00:00-06:00',
+      venueName: 'Door Hall',
+      city: 'Chicago',
+      timezone: 'America/Chicago',
+      row: '08',
+      seat: '1',
+      priceCents: 2500,
+    });
+
+    const clerkUser = await full('createUser', { username: `clerk-print-${orderCode.slice(-4)}`, displayName: 'Print Clerk', role: 'clerk', pin: '1357' });
+    const clerk = (await callerForUser(store.auth, clerkUser.id, { terminal: 'test:till', via: 'session' }))!;
+    expect(await invoke(ctx, clerk, 'recordTicketPrint', { code: orderCode })).toEqual({ orderCode, printedBefore: 0, tickets: 2 });
+    expect(await invoke(ctx, clerk, 'recordTicketPrint', { code: orderCode })).toEqual({ orderCode, printedBefore: 1, tickets: 2 });
+    expect((await full('getTicketCodes', { code: orderCode })).printed).toBe(2);
+    const logged = await rows<{ username: string; subject: string }>(store, "SELECT username, subject FROM audit_log WHERE operation = 'recordTicketPrint' AND subject = ? ORDER BY id", [`order:${orderCode}`]);
+    expect(logged).toEqual([
+      { username: clerkUser.username, subject: `order:${orderCode}` },
+      { username: clerkUser.username, subject: `order:${orderCode}` },
+    ]);
+    // Another order's count is its own.
+    const other = await sell(1);
+    expect((await full('recordTicketPrint', { code: other.orderCode })).printedBefore).toBe(0);
+  });
+
+  it('a door account may not log prints; an unknown order is not found; a refunded order has nothing to print; nothing is logged for them', async () => {
+    const { orderCode } = await sell(1);
+    const count = () => value(store, "SELECT count(*) AS n FROM audit_log WHERE operation = 'recordTicketPrint'");
+    const before = await count();
+    await expect(invoke(ctx, door, 'recordTicketPrint', { code: orderCode })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(full('recordTicketPrint', { code: 'MQ-AAAA-BBBB' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await full('refundOrder', { code: orderCode, reason: 'customer asked' });
+    await expect(full('recordTicketPrint', { code: orderCode })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await count()).toBe(before);
+  });
+
+  it('saving a PDF needs the desktop app: without its capability it says so; with it, the calling window is printed', async () => {
+    const { orderCode } = await sell(1);
+    await expect(full('saveTicketsPdf', { code: orderCode })).rejects.toMatchObject({ code: 'CONFLICT', details: { available: false } });
+    const asked: { window: number; fileName: string }[] = [];
+    const desktop: OpContext = { ...ctx, window: 7, ticketPdf: { save: async (r) => (asked.push(r), { saved: true, path: `/tmp/${r.fileName}` }) } };
+    expect(await invoke(desktop, FULL_ACCESS, 'saveTicketsPdf', { code: orderCode })).toEqual({ saved: true, path: `/tmp/tickets-${orderCode}.pdf` });
+    expect(asked).toEqual([{ window: 7, fileName: `tickets-${orderCode}.pdf` }]);
+    await expect(invoke(desktop, FULL_ACCESS, 'saveTicketsPdf', { code: 'MQ-AAAA-BBBB' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(asked).toHaveLength(1);
+  });
+});
+
 describe('two doors scanning the same ticket at once', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -55,6 +55,15 @@ export interface StoreControl {
   save(url: string | null): Promise<void>;
 }
 
+/**
+ * The desktop app's "save this window as a PDF" (Electron's printToPDF and a save dialog, in main);
+ * absent in browser mode and the CLI, where the browser's print dialog does it.
+ */
+export interface TicketPdfExport {
+  /** `window` is the calling window (webContents id); `fileName` the suggested name. */
+  save(request: { window: number; fileName: string }): Promise<{ saved: boolean; path: string | null }>;
+}
+
 export interface OpContext {
   store: Store;
   /** Where the call came from: IPC is the kiosk, HTTP is an integration. */
@@ -62,6 +71,9 @@ export interface OpContext {
   version: string;
   httpControl?: HttpControl;
   storeControl?: StoreControl;
+  ticketPdf?: TicketPdfExport;
+  /** The desktop window (webContents id) the call came from; set by the core host for kiosk calls. */
+  window?: number;
   /** Set by invoke() for each call from its Caller: undefined = an internal call with full access, null = nobody signed in. */
   actor?: Actor | null;
   session?: SessionPort;

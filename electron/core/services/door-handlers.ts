@@ -8,7 +8,7 @@ import type { Handler } from './handlers.js';
 import { existingTicketCodeSecret, ticketCodeSecret } from './ticket-code-secret.js';
 import { formatTicketCode, signTicketCode, verifyTicketCode } from './ticket-codes.js';
 
-type DoorOp = 'checkIn' | 'undoCheckIn' | 'listCheckIns' | 'checkInCounts' | 'listDoorEvents' | 'getTicketCodes';
+type DoorOp = 'checkIn' | 'undoCheckIn' | 'listCheckIns' | 'checkInCounts' | 'listDoorEvents' | 'getTicketCodes' | 'recordTicketPrint' | 'saveTicketsPdf';
 type CheckInResult = OpOutput<'checkIn'>;
 type DoorTicket = NonNullable<Extract<CheckInResult, { result: 'refused' }>['ticket']>;
 type Previous = Extract<CheckInResult, { result: 'refused' }>['previous'];
@@ -142,6 +142,8 @@ export const doorHandlers: { [K in DoorOp]: Handler<K> } = {
     const secret = sales.lines.length > 0 ? await ticketCodeSecret(ctx.store) : '';
     return {
       orderCode: sales.order.code,
+      currency: sales.order.currency,
+      printed: await repo.ticketPrintCount(ctx.store.reader, sales.order.code),
       items: sales.lines.map((l) => {
         const signed = signTicketCode(secret, { ticketId: l.ticket_id, eventId: l.event_id, saleId: l.sale_id });
         return {
@@ -150,13 +152,38 @@ export const doorHandlers: { [K in DoorOp]: Handler<K> } = {
           saleId: l.sale_id,
           eventName: l.event_name,
           startsAt: l.starts_at,
+          venueName: l.venue_name,
+          city: l.city,
+          timezone: l.timezone,
           section: l.section,
           row: l.row,
           seat: l.seat,
+          priceCents: l.price_cents,
           code: signed,
           display: formatTicketCode(signed),
         };
       }),
     };
+  },
+
+  recordTicketPrint: async (ctx, { code }) => {
+    // The count and this print's entry (written by invoke in the same transaction) commit together.
+    // Two terminals printing one order at the very same moment may both be told the same count; both prints are logged.
+    return ctx.store.write(async (trx) => {
+      const sales = await repo.liveSalesOfOrder(trx, code);
+      if (!sales) throw notFound('order', code);
+      if (sales.lines.length === 0) throw new AppError('CONFLICT', `Order ${sales.order.code} has no live tickets to print`, { code: sales.order.code, status: sales.order.status });
+      if (ctx.audit) ctx.audit.subject = repo.ticketPrintSubject(sales.order.code);
+      return { orderCode: sales.order.code, printedBefore: await repo.ticketPrintCount(trx, sales.order.code), tickets: sales.lines.length };
+    });
+  },
+
+  saveTicketsPdf: async (ctx, { code }) => {
+    if (!ctx.ticketPdf || ctx.window === undefined) {
+      throw new AppError('CONFLICT', 'Saving a PDF is done by the desktop app; in a browser, print and choose “Save as PDF” as the printer', { available: false });
+    }
+    const sales = await repo.liveSalesOfOrder(ctx.store.reader, code);
+    if (!sales) throw notFound('order', code);
+    return ctx.ticketPdf.save({ window: ctx.window, fileName: `tickets-${sales.order.code}.pdf` });
   },
 };

@@ -1,27 +1,10 @@
-import QRCode from 'qrcode';
-import { useEffect, useState } from 'react';
 import { useOp } from '../client/index.js';
 import { OrderActions } from '../auth/order-actions.js';
 import { ErrorNotice } from '../components/error-notice.js';
+import { useQrDataUrl } from '../components/qr-image.js';
 import { Button } from '../components/ui.js';
 import { eventDateTime, instant, money } from '../format.js';
 import { href, useRoute } from '../router.js';
-
-/** A data: URL, so the CSP (img-src 'self' data:) allows it and printing needs no network. */
-function useQrDataUrl(text: string | undefined): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!text) return;
-    let live = true;
-    QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 1, width: 320 })
-      .then((u) => live && setUrl(u))
-      .catch(() => live && setUrl(null));
-    return () => {
-      live = false;
-    };
-  }, [text]);
-  return url;
-}
 
 export function OrderConfirmation({ code }: { code: string }) {
   const { query } = useRoute();
@@ -47,6 +30,11 @@ export function OrderConfirmation({ code }: { code: string }) {
           <Button onPress={() => window.print()} isDisabled={!o} aria-describedby="pdf-hint">
             Save as PDF
           </Button>
+          {o && o.status === 'completed' ? (
+            <a className="btn" href={href(`/orders/${o.code}/tickets`)} data-testid="print-tickets-link">
+              Print tickets
+            </a>
+          ) : null}
           <a className="btn" href={href('/events')}>
             Next sale
           </a>

@@ -5,10 +5,12 @@ import { Button } from '../components/ui.js';
 import { instant, money } from '../format.js';
 import { href, navigate, useRoute } from '../router.js';
 import { OrderConfirmation } from './order-confirmation.js';
+import { OrderTickets } from './order-tickets.js';
 
-/** #/orders (recent orders, lookup) and #/orders/:code (the printable confirmation). */
+/** #/orders (recent orders, lookup), #/orders/:code (the printable confirmation) and #/orders/:code/tickets (one ticket a page). */
 export function OrdersScreen() {
   const { rest } = useRoute();
+  if (rest[0] && rest[1] === 'tickets') return <OrderTickets key={rest[0]} code={rest[0]} />;
   if (rest[0]) return <OrderConfirmation key={rest[0]} code={rest[0]} />;
   return <OrderList />;
 }

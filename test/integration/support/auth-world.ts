@@ -243,6 +243,7 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   checkInCounts: async (w) => ({ id: w.houseEventId }),
   listDoorEvents: async () => ({}),
   getTicketCodes: async (w) => ({ code: await saleBy(w, 'admin') }),
+  recordTicketPrint: async (w) => ({ code: await saleBy(w, 'admin') }),
 };
 
 /** The signed code of a freshly sold ticket. */

@@ -151,16 +151,45 @@ export async function doorEvents(db: DB, fromUtc: string, limit: number) {
 
 /** The live lines of an order, with their tickets and events: what gets a ticket code. */
 export async function liveSalesOfOrder(db: DB, orderCode: string) {
-  const order = await db.selectFrom('orders').select(['id', 'code', 'status']).where('code', '=', orderCode.toUpperCase()).executeTakeFirst();
+  const order = await db.selectFrom('orders').select(['id', 'code', 'status', 'currency']).where('code', '=', orderCode.toUpperCase()).executeTakeFirst();
   if (!order) return null;
   const lines = await db
     .selectFrom('order_items as oi')
     .innerJoin('tickets as t', 't.id', 'oi.ticket_id')
     .innerJoin('events as e', 'e.id', 't.event_id')
-    .select(['oi.id as sale_id', 'oi.ticket_id', 't.event_id', 't.section', 't.row', 't.seat', 't.status', 'e.name as event_name', 'e.starts_at'])
+    .innerJoin('venues as v', 'v.id', 'e.venue_id')
+    .select([
+      'oi.id as sale_id',
+      'oi.ticket_id',
+      'oi.price_cents',
+      't.event_id',
+      't.section',
+      't.row',
+      't.seat',
+      't.status',
+      'e.name as event_name',
+      'e.starts_at',
+      'v.name as venue_name',
+      'v.city',
+      'v.timezone',
+    ])
     .where('oi.order_id', '=', order.id)
     .where('oi.voided_at', 'is', null)
     .orderBy('oi.id')
     .execute();
   return { order, lines: order.status === 'completed' ? lines.filter((l) => l.status === 'sold') : [] };
+}
+
+/** The audit subject of an order's ticket prints (the same as its sale's). */
+export const ticketPrintSubject = (orderCode: string) => `order:${orderCode}`;
+
+/** How many prints of the order's tickets the audit log holds. */
+export async function ticketPrintCount(db: DB, orderCode: string): Promise<number> {
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('subject', '=', ticketPrintSubject(orderCode))
+    .where('operation', '=', 'recordTicketPrint')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }

@@ -66,6 +66,9 @@ export interface BenchResults {
   importBench: { file: string; result: unknown } | { file: string; error: string } | null;
   reportsBench: { file: string; result: unknown } | { file: string; error: string } | null;
   seatmapBench: { file: string; result: unknown } | { file: string; error: string } | null;
+  /** bench/checkin-bench.ts and bench/fuzz-soak.ts: each renders its own section (result.markdown). */
+  checkinBench?: { file: string; result: unknown } | { file: string; error: string } | null;
+  fuzzSoak?: { file: string; result: unknown } | { file: string; error: string } | null;
 }
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -278,13 +281,15 @@ ${r.httpSearch.errors} errors, ${r.httpSearch.non2xx} non-2xx.
   out.push(REPORT_INDEXES);
   out.push(renderMainThread(r.mainThreadBench));
   out.push(renderSeatMap(r.seatmapBench));
+  out.push(renderOwn('Check-ins at the door (issue 13)', r.checkinBench ?? null));
+  out.push(renderOwn('Fuzz soak (issue 14)', r.fuzzSoak ?? null));
   out.push(`
 ## How to run
 
 \`npm run bench\` (about 10–15 minutes on 2 cores the first time, when the 1,000,000-order report store is built into bench/tmp; about 5 minutes afterwards). \`BENCH_QUICK=1 npm run bench\` for a smoke run. Knobs: BENCH_CATALOG_TICKETS,
 BENCH_HTTP_SECONDS, BENCH_CONNECTIONS, BENCH_LOOP_SECONDS, BENCH_INPROCESS_SECONDS, BENCH_SEARCH_QUERIES, BENCH_IMPORT_ROWS,
 BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there); PostgreSQL phase: BENCH_POSTGRES=0 skips it, BENCH_PG_HTTP_SECONDS,
-BENCH_PG_LOOP_SECONDS, BENCH_PG_IMPORT_ROWS (0 skips the import), BENCH_PG_POOL, BENCH_PG_TICKETS; \`node --import tsx bench/pg-bench.ts\` runs it alone. \`node --import tsx bench/render-again.ts\` renders this file again from the last run's figures (bench/tmp/last-results.json).
+BENCH_PG_LOOP_SECONDS, BENCH_PG_IMPORT_ROWS (0 skips the import), BENCH_PG_POOL, BENCH_PG_TICKETS; check-ins: BENCH_CHECKIN_TICKETS, BENCH_CHECKIN_SECONDS (\`node --import tsx bench/checkin-bench.ts\` alone); fuzz soak: BENCH_FUZZ_SCALE (× the cases of \`npm test\`; \`node --import tsx bench/fuzz-soak.ts\` alone). \`node --import tsx bench/pg-bench.ts\` runs it alone. \`node --import tsx bench/render-again.ts\` renders this file again from the last run's figures (bench/tmp/last-results.json).
 `);
   return out.join('\n');
 }
@@ -406,6 +411,12 @@ ${table(
   ],
 )}
 `;
+}
+
+/** A bench that writes its own section (a `markdown` field), else the generic rendering. */
+function renderOwn(title: string, b: BenchResults['importBench']): string {
+  if (b && !('error' in b) && typeof (b.result as { markdown?: unknown }).markdown === 'string') return (b.result as { markdown: string }).markdown;
+  return renderForeign(title, b);
 }
 
 /** The seat-map bench (bench/seatmap-bench.ts) with its baselines beside each figure. */

@@ -279,6 +279,11 @@ async function main() {
   const mainThreadBench = await optionalBench('mainthread-', 'benchMainThread', { log, orders: cfg.reportOrders, importRows: cfg.importRows });
   log('seat map in a browser (bench/seatmap-*.ts)');
   const seatmapBench = await optionalBench('seatmap-', 'benchSeatMap', { log });
+  log('check-ins at the door over HTTP, beside hello-world (bench/checkin-bench.ts)');
+  const checkinBench = await optionalBench('checkin-', 'benchCheckIns', { log, connections: cfg.connections, seconds: cfg.quick ? 3 : 10, tickets: Number(process.env.BENCH_CHECKIN_TICKETS ?? (cfg.quick ? 10_000 : 40_000)) });
+  loads.checkIns = load1();
+  log('fuzz soak (bench/fuzz-soak.ts)');
+  const fuzzSoak = await optionalBench('fuzz-', 'benchFuzzSoak', { log, scale: Number(process.env.BENCH_FUZZ_SCALE ?? (cfg.quick ? 1 : 5)), timeoutSeconds: 560 });
 
   const bareNormal = mergeLoops(bareA, bareB);
   const bareAroundHttp = mergeLoops(bareB, bareC);
@@ -329,6 +334,8 @@ async function main() {
     importBench,
     reportsBench,
     seatmapBench,
+    checkinBench,
+    fuzzSoak,
   };
   // Kept (gitignored) so the report can be rendered again without a new run: node --import tsx bench/render-again.ts
   mkdirSync(join(HERE, 'tmp'), { recursive: true });

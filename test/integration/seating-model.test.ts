@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { seatsFromColumns } from '../../shared/seat-columns.js';
 import { holdClock } from '../../electron/core/store/contract/hold-clock.js';
 import type { OpContext } from '../../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import type { Store } from '../../electron/core/store/contract/store.js';
-import { memoryStore } from '../helpers.js';
+import { memoryStore, testEngine } from '../helpers.js';
 import { chartedEvent, gaEvent } from './seating-support.js';
 import { column, value } from '../support/db.js';
 
@@ -256,11 +256,21 @@ afterEach(() => {
   holdClock.now = realNow;
 });
 
+// A fresh SQLite store costs nothing; a fresh PostgreSQL database costs a CREATE DATABASE and every
+// migration, which made 150 runs outlast the timeout on a loaded CI machine. On PostgreSQL the runs
+// share one store: each run sells on its own new events, and the invariants checked across all
+// tickets must hold with earlier runs' orders, holds and reservations left in place too.
+let shared: Store | undefined;
+const storeForRun = async (): Promise<Store> => (testEngine() === 'postgres' ? (shared ??= await memoryStore()) : memoryStore());
+afterAll(async () => {
+  await shared?.close();
+});
+
 describe('holds, reservations, sales and cancellations against a model', () => {
   it('agree with the model and keep every invariant under any sequence', async () => {
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
-        const store = await memoryStore();
+        const store = await storeForRun();
         try {
           const seated = await chartedEvent(store, { rows: 'A', seats: SEATS });
           const ga = await gaEvent(store, QUOTA);
@@ -271,7 +281,7 @@ describe('holds, reservations, sales and cancellations against a model', () => {
           const real: Real = { store, ctx: seated.ctx, seatEvent: seated.eventId, seatTickets: seated.ticketIds, gaEvent: ga.eventId };
           await fc.asyncModelRun(() => ({ model, real }), cmds);
         } finally {
-          await store.close();
+          if (store !== shared) await store.close();
         }
       }),
       { numRuns: 150 },

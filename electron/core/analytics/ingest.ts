@@ -91,10 +91,28 @@ async function writeChunk(store: Store, chunk: Pending[], tally: Tally): Promise
   });
 }
 
+const TOO_DEEP: Normalised = { ok: false, eventId: null, errors: [{ path: '', message: 'the event is nested too deeply to store' }] };
+
+/**
+ * The stored raw text of an event. JSON.parse reads any depth, but JSON.stringify recurses: a body
+ * nested tens of thousands deep overflows the stack, which must be a refused event, not a 500.
+ */
+function rawText(value: unknown): string | null {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
+}
+
 /** A JSON array of events (at most MAX_JSON_EVENTS): one transaction, a result per event. */
 export async function ingestEvents(store: Store, channel: string, events: unknown[], receivedAt = nowIso()): Promise<IngestReport> {
   const tally = new Tally(true);
-  const chunk = events.map((value, index) => ({ index, normalised: normaliseEvent(value, JSON.stringify(value) ?? 'null', channel, receivedAt) }));
+  const chunk = events.map((value, index) => {
+    const raw = rawText(value);
+    return { index, normalised: raw === null ? TOO_DEEP : normaliseEvent(value, raw, channel, receivedAt) };
+  });
   await writeChunk(store, chunk, tally);
   return tally.report(channel);
 }

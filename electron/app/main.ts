@@ -3,6 +3,7 @@
 // the window locked down (own protocol, no navigation, no permissions).
 import './dev-native-modules.js';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, session, shell } from 'electron';
 import type { CoreHost } from '../core/host/core-host.js';
@@ -15,6 +16,7 @@ import { createSenderCheck, registerIpcHandlers } from './ipc-bridge.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { APP_SCHEME_PRIVILEGES, harden, lockDownSession, secureWebPreferences } from './security.js';
 import { loadSettings, saveSettings, settingsFile } from './settings.js';
+import { createTicketPdfExport } from './ticket-pdf.js';
 
 const args = parseDesktopArgs(process.argv.slice(1));
 // main.cjs sits in dist-electron/, next to dist/renderer — in the repo and inside app.asar alike.
@@ -37,6 +39,19 @@ function lockDown(): void {
   lockDownSession(session.defaultSession, log);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 }
+
+/** saveTicketsPdf: prints the calling window (one of ours, showing that order's tickets) to a PDF file. */
+const ticketPdf = createTicketPdfExport<BrowserWindow>({
+  appWindow: (id) => {
+    if (!appWebContents.has(id)) return null;
+    const win = BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && w.webContents.id === id);
+    return win ? { window: win, contents: win.webContents } : null;
+  },
+  showSaveDialog: (win, options) => dialog.showSaveDialog(win, options),
+  documentsDir: () => app.getPath('documents'),
+  writeFile: (path, data) => writeFile(path, data),
+  log,
+});
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -103,6 +118,8 @@ async function boot(): Promise<void> {
       onFailure: (err) => log('the core stopped; starting it again', err),
       // The worker has its own module loader: dev-native-modules.ts does not reach it.
       nativeDir: app.isPackaged ? undefined : process.env.MARQUEE_ELECTRON_NATIVE_DIR,
+      ticketPdf,
+      onTicketPdfError: (err) => log('saving tickets as PDF failed', err),
     },
     {
       // The new core knows no kiosk sign-ins: every window goes back to its sign-in screen.

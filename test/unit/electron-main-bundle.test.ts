@@ -215,6 +215,8 @@ describe('bundled main process', () => {
       expect(found.ok).toBe(true);
       expect((found.value as { items: unknown[] }).items.length).toBeGreaterThan(0);
       expect(await call(own, 'getHttpServer', {})).toMatchObject({ ok: true, value: { available: true, enabled: false, running: false } });
+      // The PDF export is wired (issue 13): without it this would be CONFLICT before the order is looked up.
+      expect(await call(own, 'saveTicketsPdf', { code: 'MQ-AAAA-BBBB' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       const foreign = { sender: { id: win.webContents.id }, senderFrame: { url: 'https://evil.example/', parent: null } };
       expect(await call(foreign, 'searchEvents', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       const otherContents = { sender: { id: 999 }, senderFrame: { url: 'app://marquee/index.html', parent: null } };

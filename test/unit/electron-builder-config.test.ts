@@ -66,7 +66,7 @@ describe('security checklist: packaging and version', () => {
     GrantFileProtocolExtraPrivileges: false,
   } as const;
 
-  it('fuses: electron-builder flips RunAsNode off, cookie encryption on, NODE_OPTIONS and --inspect off, ASAR integrity on, app only from ASAR, no V8 snapshot swap, no file:// privileges', async () => {
+  it('#19 fuses: electron-builder flips RunAsNode off, cookie encryption on, NODE_OPTIONS and --inspect off, ASAR integrity on, app only from ASAR, no V8 snapshot swap, no file:// privileges', async () => {
     // Exactly the wires electron-builder hands to @electron/fuses when it packs (platformPackager.generateFuseConfig).
     const builder = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string, unknown>> } } };
     const wires = await builder.PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses);
@@ -82,7 +82,7 @@ describe('security checklist: packaging and version', () => {
     expect(Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k))).sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it('fuses: the config that sets them passes electron-builder’s schema with every fuse key', async () => {
+  it('#19 fuses: the config that sets them passes electron-builder’s schema with every fuse key', async () => {
     const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
       validateConfiguration: (c: unknown, logger: unknown) => Promise<void>;
     };
@@ -95,7 +95,7 @@ describe('security checklist: packaging and version', () => {
     await expect(validateConfiguration({ ...structuredClone(config), electronFuses: { runAsnode: false } }, new DebugLogger(false))).rejects.toThrow();
   });
 
-  it('current Electron: package.json pins electron ^45 or newer and the installed one is that major', () => {
+  it('#16 current Electron: package.json pins electron ^45 or newer and the installed one is that major', () => {
     const range = pkg.devDependencies?.electron ?? pkg.dependencies?.electron;
     const pinned = /^\^(\d+)\.\d+\.\d+$/.exec(String(range));
     expect(pinned, `electron range ${String(range)}`).not.toBeNull();

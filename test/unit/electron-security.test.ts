@@ -370,3 +370,27 @@ describe('Electron security checklist', () => {
     expect(secureWebPreferences({ devTools: false })).not.toHaveProperty('preload');
   });
 });
+
+describe('README security checklist table', () => {
+  it('names only tests that exist, in the files it says, and every checklist item 1–20 has a row', () => {
+    const readme = source('README.md');
+    const start = readme.indexOf("### The desktop window: Electron's security checklist");
+    expect(start).toBeGreaterThan(-1);
+    const rows = readme
+      .slice(start, readme.indexOf('\n## ', start))
+      .split('\n')
+      .filter((l) => /^\| (\d+|—) /.test(l));
+    const items = rows.map((r) => /^\| (\d+|—) /.exec(r)?.[1]).filter((n) => n !== '—');
+    expect(items).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    for (const row of rows) {
+      const [cell = '', names = ''] = row.split(' | ').at(-1)!.split(' → ');
+      const files = [...cell.matchAll(/`(test\/[^`]+\.test\.ts)`/g)].map((m) => m[1]!);
+      expect(files.length, row).toBeGreaterThan(0);
+      const text = files.map(source).join('\n');
+      for (const [, name] of names.matchAll(/`(#[^`]+)`/g)) {
+        const prefix = name!.replace(/…$/, '');
+        expect(text.includes(`it('${prefix}`), `${prefix} in ${files.join(', ')}`).toBe(true);
+      }
+    }
+  });
+});

@@ -3,18 +3,20 @@
 // the window locked down (own protocol, no navigation, no permissions).
 import './dev-native-modules.js';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, session, shell } from 'electron';
 import type { CoreHost } from '../core/host/core-host.js';
 import { startRestartingCoreHost } from '../core/host/restarting-core-host.js';
 import { VERSION } from '../core/version.js';
-import { APP_SCHEME, IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL, START_URL, isAppUrl } from './app-origin.js';
+import { APP_SCHEME, IDLE_LOCK_CHANNEL, SEAT_CHANGE_CHANNEL, START_URL } from './app-origin.js';
 import { parseDesktopArgs } from './desktop-args.js';
-import { isVettedExternalUrl } from './external-links.js';
 import { IdleLock } from './idle-lock.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc-bridge.js';
 import { createAppProtocolHandler } from './protocol.js';
+import { APP_SCHEME_PRIVILEGES, harden, lockDownSession, secureWebPreferences } from './security.js';
 import { loadSettings, saveSettings, settingsFile } from './settings.js';
+import { createTicketPdfExport } from './ticket-pdf.js';
 
 const args = parseDesktopArgs(process.argv.slice(1));
 // main.cjs sits in dist-electron/, next to dist/renderer — in the repo and inside app.asar alike.
@@ -23,7 +25,7 @@ const preloadFile = join(__dirname, 'preload.cjs');
 const appWebContents = new Set<number>();
 
 // Must happen before `ready`: a standard, secure scheme gets a real origin, fetch and storage.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
 
 let core: CoreHost | null = null;
@@ -31,43 +33,25 @@ let idleTimer: NodeJS.Timeout | null = null;
 
 const log = (...parts: unknown[]) => console.error('[marquee]', ...parts);
 
-function openExternalIfVetted(url: string): void {
-  if (isVettedExternalUrl(url)) void shell.openExternal(url);
-  else log('blocked link', url.slice(0, 200));
-}
+const guards = { openExternal: (url: string) => void shell.openExternal(url), log };
 
-/** Applied to every webContents, including any a bug or an attack manages to create. */
-function harden(contents: WebContents): void {
-  contents.setWindowOpenHandler(({ url }) => {
-    openExternalIfVetted(url);
-    return { action: 'deny' };
-  });
-  contents.on('will-navigate', (event) => {
-    if (isAppUrl(event.url)) return;
-    event.preventDefault();
-    openExternalIfVetted(event.url);
-  });
-  contents.on('will-frame-navigate', (event) => {
-    if (!isAppUrl(event.url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event) => {
-    if (!isAppUrl(event.url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-}
-
-function lockDownSession(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-  ses.setDevicePermissionHandler(() => false);
-  // No remote content: the CSP says so to the page, and this says so to the network stack.
-  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*'] }, (details, callback) => {
-    log('blocked request', details.url.slice(0, 200));
-    callback({ cancel: true });
-  });
+function lockDown(): void {
+  lockDownSession(session.defaultSession, log);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 }
+
+/** saveTicketsPdf: prints the calling window (one of ours, showing that order's tickets) to a PDF file. */
+const ticketPdf = createTicketPdfExport<BrowserWindow>({
+  appWindow: (id) => {
+    if (!appWebContents.has(id)) return null;
+    const win = BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && w.webContents.id === id);
+    return win ? { window: win, contents: win.webContents } : null;
+  },
+  showSaveDialog: (win, options) => dialog.showSaveDialog(win, options),
+  documentsDir: () => app.getPath('documents'),
+  writeFile: (path, data) => writeFile(path, data),
+  log,
+});
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -81,20 +65,7 @@ function createWindow(): BrowserWindow {
     kiosk: args.kiosk,
     fullscreen: args.kiosk,
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: preloadFile,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      devTools: !args.kiosk && !app.isPackaged,
-    },
+    webPreferences: secureWebPreferences({ preload: preloadFile, devTools: !args.kiosk && !app.isPackaged }),
   });
   const id = win.webContents.id;
   appWebContents.add(id);
@@ -147,6 +118,8 @@ async function boot(): Promise<void> {
       onFailure: (err) => log('the core stopped; starting it again', err),
       // The worker has its own module loader: dev-native-modules.ts does not reach it.
       nativeDir: app.isPackaged ? undefined : process.env.MARQUEE_ELECTRON_NATIVE_DIR,
+      ticketPdf,
+      onTicketPdfError: (err) => log('saving tickets as PDF failed', err),
     },
     {
       // The new core knows no kiosk sign-ins: every window goes back to its sign-in screen.
@@ -171,7 +144,7 @@ async function boot(): Promise<void> {
     onRefused: (name, event) => log(`refused ${name} from`, event.senderFrame?.url ?? 'a destroyed frame'),
     onInternalError: (name, err) => log(`${name} failed`, err),
   });
-  lockDownSession();
+  lockDown();
   if (args.kiosk) Menu.setApplicationMenu(null);
   createWindow();
   if (args.kiosk) startIdleLock(args.idleMinutes ?? settings.idleLockMinutes);
@@ -198,7 +171,7 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-  app.on('web-contents-created', (_e, contents) => harden(contents));
+  app.on('web-contents-created', (_e, contents) => harden(contents, guards));
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
     if (core && BrowserWindow.getAllWindows().length === 0) createWindow();

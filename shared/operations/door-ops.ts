@@ -89,7 +89,8 @@ export const doorOps = {
     input: TicketPdfInput,
     output: TicketPdfResult,
     http: { method: 'POST', path: '/orders/:code/tickets-pdf' },
-    permission: 'orders',
+    // A PDF is a print: the same permission as recordTicketPrint, which the page calls first.
+    permission: 'sell',
     mutates: false,
     tags: ['door'],
   }),

@@ -201,10 +201,10 @@ describe('printed tickets', () => {
   it('saving a PDF needs the desktop app: without its capability it says so; with it, the calling window is printed', async () => {
     const { orderCode } = await sell(1);
     await expect(full('saveTicketsPdf', { code: orderCode })).rejects.toMatchObject({ code: 'CONFLICT', details: { available: false } });
-    const asked: { window: number; fileName: string }[] = [];
+    const asked: { window: number; orderCode: string; fileName: string }[] = [];
     const desktop: OpContext = { ...ctx, window: 7, ticketPdf: { save: async (r) => (asked.push(r), { saved: true, path: `/tmp/${r.fileName}` }) } };
-    expect(await invoke(desktop, FULL_ACCESS, 'saveTicketsPdf', { code: orderCode })).toEqual({ saved: true, path: `/tmp/tickets-${orderCode}.pdf` });
-    expect(asked).toEqual([{ window: 7, fileName: `tickets-${orderCode}.pdf` }]);
+    expect(await invoke(desktop, FULL_ACCESS, 'saveTicketsPdf', { code: orderCode })).toEqual({ saved: true, path: `/tmp/${orderCode}-tickets.pdf` });
+    expect(asked).toEqual([{ window: 7, orderCode, fileName: `${orderCode}-tickets.pdf` }]);
     await expect(invoke(desktop, FULL_ACCESS, 'saveTicketsPdf', { code: 'MQ-AAAA-BBBB' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(asked).toHaveLength(1);
   });

@@ -53,6 +53,59 @@ describe('electron-builder configuration', () => {
   });
 });
 
+// Electron's security checklist, the items that are set when packaging (fuses) or by the version in use.
+describe('security checklist: packaging and version', () => {
+  const expected = {
+    RunAsNode: false,
+    EnableCookieEncryption: true,
+    EnableNodeOptionsEnvironmentVariable: false,
+    EnableNodeCliInspectArguments: false,
+    EnableEmbeddedAsarIntegrityValidation: true,
+    OnlyLoadAppFromAsar: true,
+    LoadBrowserProcessSpecificV8Snapshot: false,
+    GrantFileProtocolExtraPrivileges: false,
+  } as const;
+
+  it('#19 fuses: electron-builder flips RunAsNode off, cookie encryption on, NODE_OPTIONS and --inspect off, ASAR integrity on, app only from ASAR, no V8 snapshot swap, no file:// privileges', async () => {
+    // Exactly the wires electron-builder hands to @electron/fuses when it packs (platformPackager.generateFuseConfig).
+    const builder = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string, unknown>> } } };
+    const wires = await builder.PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses);
+    const fusesEntry = createRequire(require.resolve('app-builder-lib')).resolve('@electron/fuses');
+    const { FuseV1Options, FuseVersion } = (await import(fusesEntry)) as { FuseV1Options: Record<string, number>; FuseVersion: Record<string, string> };
+    expect(wires.version).toBe(FuseVersion.V1);
+    for (const [name, value] of Object.entries(expected)) {
+      const wire = FuseV1Options[name];
+      expect(wire, `${name} is a fuse of this @electron/fuses`).toBeTypeOf('number');
+      expect(wires[String(wire)], name).toBe(value);
+    }
+    // Every fuse Electron knows is decided, none left to the default.
+    expect(Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k))).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it('#19 fuses: the config that sets them passes electron-builder’s schema with every fuse key', async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      validateConfiguration: (c: unknown, logger: unknown) => Promise<void>;
+    };
+    const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+    expect(Object.keys(config.electronFuses).sort()).toEqual(
+      ['runAsNode', 'enableCookieEncryption', 'enableNodeOptionsEnvironmentVariable', 'enableNodeCliInspectArguments', 'enableEmbeddedAsarIntegrityValidation', 'onlyLoadAppFromAsar', 'loadBrowserProcessSpecificV8Snapshot', 'grantFileProtocolExtraPrivileges'].sort(),
+    );
+    await expect(validateConfiguration(structuredClone(config), new DebugLogger(false))).resolves.toBeUndefined();
+    // The schema does check the fuses: a misspelt one is refused.
+    await expect(validateConfiguration({ ...structuredClone(config), electronFuses: { runAsnode: false } }, new DebugLogger(false))).rejects.toThrow();
+  });
+
+  it('#16 current Electron: package.json pins electron ^45 or newer and the installed one is that major', () => {
+    const range = pkg.devDependencies?.electron ?? pkg.dependencies?.electron;
+    const pinned = /^\^(\d+)\.\d+\.\d+$/.exec(String(range));
+    expect(pinned, `electron range ${String(range)}`).not.toBeNull();
+    const major = Number(pinned![1]);
+    expect(major).toBeGreaterThanOrEqual(45);
+    const installed = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')) as { version: string };
+    expect(Number(installed.version.split('.')[0])).toBe(major);
+  });
+});
+
 describe('native module staging', () => {
   const projectAddon = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
   const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildElectron } from '../../build/build-electron.mjs';
 import { IDLE_LOCK_CHANNEL } from '../../electron/app/app-origin.js';
+import { secureWebPreferences } from '../../electron/app/security.js';
 import { CSP } from '../../electron/core/http/server.js';
 import { ipcChannel, operations, type OperationName } from '../../shared/operations/index.js';
 
@@ -196,6 +197,8 @@ describe('bundled main process', () => {
         webviewTag: false,
         preload: join(base, 'dist-electron', 'preload.cjs'),
       });
+      // Exactly the checklist's preferences (security.ts), nothing added or left out.
+      expect(win.options.webPreferences).toEqual(secureWebPreferences({ preload: join(base, 'dist-electron', 'preload.cjs'), devTools: true }));
       expect(win.options.kiosk).toBe(false);
       expect(win.loaded).toBe('app://marquee/index.html');
       expect(e.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -212,6 +215,8 @@ describe('bundled main process', () => {
       expect(found.ok).toBe(true);
       expect((found.value as { items: unknown[] }).items.length).toBeGreaterThan(0);
       expect(await call(own, 'getHttpServer', {})).toMatchObject({ ok: true, value: { available: true, enabled: false, running: false } });
+      // The PDF export is wired (issue 13): without it this would be CONFLICT before the order is looked up.
+      expect(await call(own, 'saveTicketsPdf', { code: 'MQ-AAAA-BBBB' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       const foreign = { sender: { id: win.webContents.id }, senderFrame: { url: 'https://evil.example/', parent: null } };
       expect(await call(foreign, 'searchEvents', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       const otherContents = { sender: { id: 999 }, senderFrame: { url: 'app://marquee/index.html', parent: null } };

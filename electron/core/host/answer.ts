@@ -13,6 +13,9 @@ export async function resolveCaller(ref: CallerRef, sessions: KioskSessions | nu
   return sessions.callerFor(ref.senderId);
 }
 
+/** A kiosk call runs with its window (webContents id) in the context: saveTicketsPdf prints that window. */
+export const callContext = (ctx: OpContext, ref: CallerRef): OpContext => (ref.kind === 'kiosk' ? { ...ctx, window: ref.senderId } : ctx);
+
 /** One call through the dispatcher (permission → validation → handler), answered as data. */
 export async function answerCall(ctx: OpContext, caller: () => Promise<Caller>, name: OperationName, input: unknown): Promise<CoreAnswer> {
   try {
@@ -31,5 +34,5 @@ export async function answerCall(ctx: OpContext, caller: () => Promise<Caller>, 
  */
 export function inProcessCore(ctx: Omit<OpContext, 'channel'>, sessions: KioskSessions | null = null): CoreClient {
   const kiosk: OpContext = { ...ctx, channel: 'kiosk' };
-  return { invoke: (name, input, ref) => answerCall(kiosk, () => resolveCaller(ref, sessions), name, input) };
+  return { invoke: (name, input, ref) => answerCall(callContext(kiosk, ref), () => resolveCaller(ref, sessions), name, input) };
 }

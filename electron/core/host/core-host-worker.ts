@@ -3,16 +3,17 @@
 // Started by core-host.ts; talks to it only through the messages in protocol.ts.
 import './native-modules.js';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { AppError } from '../../../shared/errors.js';
 import { KioskSessions } from '../auth/callers.js';
 import { openDataDir } from '../boot.js';
 import { recoverInterruptedImports } from '../import/csv-import.js';
-import type { OpContext } from '../services/context.js';
+import type { OpContext, TicketPdfExport } from '../services/context.js';
 import type { Store } from '../store/contract/store.js';
 import { openStore } from '../store/sqlite/database.js';
-import { answerCall, resolveCaller } from './answer.js';
+import { answerCall, callContext, resolveCaller } from './answer.js';
 import { createHttpControl, type DesktopHttpControl } from './http-control.js';
 import { desktopStoreControl } from './store-control.js';
-import { errorInfo, type HostInit, type HostMessage, type HostRequest } from './protocol.js';
+import { errorInfo, type HostInit, type HostMessage, type HostRequest, type IpcResult } from './protocol.js';
 
 function parent() {
   if (!parentPort) throw new Error('core-host-worker runs as a worker thread (see core-host.ts)');
@@ -45,7 +46,27 @@ async function main(): Promise<void> {
     });
   }
   const storeControl = init.storeSettings ? desktopStoreControl(init.storeSettings, 'dataDir' in init.store ? (init.store.databaseUrl ?? null) : null, post) : undefined;
-  const ctx: OpContext = { store, version: init.version, channel: 'kiosk', ...(http ? { httpControl: http } : {}), ...(storeControl ? { storeControl } : {}) };
+  // saveTicketsPdf: the windows live on the main thread, so the worker asks main and waits for its answer.
+  const pdfCalls = new Map<number, (result: IpcResult<{ saved: boolean; path: string | null }>) => void>();
+  let nextPdfCall = 1;
+  const ticketPdf: TicketPdfExport | undefined = init.ticketPdf
+    ? {
+        save: (request) =>
+          new Promise((resolve, reject) => {
+            const id = nextPdfCall++;
+            pdfCalls.set(id, (result) => (result.ok ? resolve(result.value) : reject(new AppError(result.error.code, result.error.message, result.error.details))));
+            post({ type: 'ticket-pdf', id, request });
+          }),
+      }
+    : undefined;
+  const ctx: OpContext = {
+    store,
+    version: init.version,
+    channel: 'kiosk',
+    ...(http ? { httpControl: http } : {}),
+    ...(storeControl ? { storeControl } : {}),
+    ...(ticketPdf ? { ticketPdf } : {}),
+  };
   const sessions = new KioskSessions(store);
   const unsubscribe = init.seatChanges ? store.feed.subscribe((change) => post({ type: 'seat-change', change })) : () => undefined;
 
@@ -85,12 +106,18 @@ async function main(): Promise<void> {
       }
       case 'invoke': {
         const input = withParts(m);
-        void reply(m.id, answerCall(ctx, () => resolveCaller(m.caller, sessions), m.name, input));
+        void reply(m.id, answerCall(callContext(ctx, m.caller), () => resolveCaller(m.caller, sessions), m.name, input));
         break;
       }
       case 'lock':
         sessions.lock(m.senderId);
         break;
+      case 'ticket-pdf-reply': {
+        const answer = pdfCalls.get(m.id);
+        pdfCalls.delete(m.id);
+        answer?.(m.result);
+        break;
+      }
       case 'apply-http':
         void reply(m.id, http ? http.apply() : Promise.reject(new Error('this core host runs no HTTP server')));
         break;

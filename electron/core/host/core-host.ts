@@ -1,7 +1,9 @@
 import type { Worker } from 'node:worker_threads';
+import { AppError } from '../../../shared/errors.js';
 import type { OperationName } from '../../../shared/operations/index.js';
 import type { HttpServerSettings, HttpServerStatus } from '../../../shared/operations/desktop-ops.js';
 import type { FirstRunAdmin } from '../auth/callers.js';
+import type { TicketPdfExport } from '../services/context.js';
 import type { SeatChange } from '../store/contract/shapes.js';
 import { startWorker } from '../threads/start-worker.js';
 import { errorInfo, fromErrorInfo, type CallerRef, type CoreAnswer, type CoreClient, type HostCall, type HostInit, type HostMessage, type HostRequest, type StoreSettingsInit, type StoreSpec } from './protocol.js';
@@ -19,6 +21,13 @@ export interface CoreHostOptions {
   onFailure?: (err: Error) => void;
   /** Development only: a better-sqlite3 built for this runtime (MARQUEE_ELECTRON_NATIVE_DIR). */
   nativeDir?: string;
+  /**
+   * The desktop's PDF export (electron/app/ticket-pdf.ts), run on this thread where the windows are;
+   * without it saveTicketsPdf answers CONFLICT. An AppError it throws reaches the caller as is.
+   */
+  ticketPdf?: TicketPdfExport;
+  /** A failure of ticketPdf that is not an AppError (the caller sees INTERNAL). */
+  onTicketPdfError?: (err: unknown) => void;
   /** String fields of an input longer than this many characters cross in slices (default 1 Mi). */
   sliceChars?: number;
   /** How the thread is started (tests hold on to the Worker to end it); threads/start-worker.ts by default. */
@@ -65,6 +74,7 @@ export async function startCoreHost(o: CoreHostOptions): Promise<CoreHost> {
     ...(o.storeSettings ? { storeSettings: { source: o.storeSettings.source, saved: o.storeSettings.saved } } : {}),
     seatChanges: o.onSeatChange !== undefined,
     ...(o.nativeDir ? { nativeDir: o.nativeDir } : {}),
+    ...(o.ticketPdf ? { ticketPdf: true as const } : {}),
   };
   const worker: Worker = (o.startWorker ?? startWorker)(new URL('./core-host-worker.ts', import.meta.url), { workerData: init });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -105,6 +115,8 @@ export async function startCoreHost(o: CoreHostOptions): Promise<CoreHost> {
           return o.httpServer?.persist(m.settings);
         case 'persist-store':
           return o.storeSettings?.persist(m.databaseUrl);
+        case 'ticket-pdf':
+          return void answerTicketPdf(m.id, m.request);
       }
     });
     worker.on('error', (err) => {
@@ -117,6 +129,18 @@ export async function startCoreHost(o: CoreHostOptions): Promise<CoreHost> {
       fail(err);
     });
   });
+
+  const answerTicketPdf = async (id: number, request: Extract<HostMessage, { type: 'ticket-pdf' }>['request']) => {
+    let result: Extract<HostRequest, { type: 'ticket-pdf-reply' }>['result'];
+    try {
+      if (!o.ticketPdf) throw new AppError('CONFLICT', 'This core host saves no PDFs', { available: false });
+      result = { ok: true, value: await o.ticketPdf.save(request) };
+    } catch (err) {
+      if (!(err instanceof AppError)) o.onTicketPdfError?.(err);
+      result = { ok: false, error: err instanceof AppError ? err.toBody().error : { code: 'INTERNAL', message: 'Something went wrong inside Marquee; nothing was changed' } };
+    }
+    if (!dead) worker.postMessage({ type: 'ticket-pdf-reply', id, result } satisfies HostRequest);
+  };
 
   /** `ahead` posts what must reach the worker before the call itself (the slices of large fields). */
   const request = <T>(call: HostCall, ahead?: (id: number) => Promise<void>): Promise<T> => {

@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../../shared/errors.js';
 import type { OperationName } from '../../../shared/operations/index.js';
 import type { HttpServerSettings, HttpServerStatus } from '../../../shared/operations/desktop-ops.js';
 import type { FirstRunAdmin } from '../auth/callers.js';
+import type { TicketPdfRequest } from '../services/context.js';
 import type { SeatChange } from '../store/contract/shapes.js';
 
 /** What one operation call answers, across IPC and across the worker: errors travel as data. */
@@ -52,6 +53,8 @@ export interface HostInit {
   seatChanges: boolean;
   /** Development only: where a better-sqlite3 built for this runtime lives (see native-modules.ts). */
   nativeDir?: string;
+  /** Present: main saves tickets as PDF (saveTicketsPdf asks it with a `ticket-pdf` message). */
+  ticketPdf?: true;
 }
 
 /** Requests that get a reply (matched by id). */
@@ -66,7 +69,9 @@ export type HostRequest =
   /** A slice of a large string field of the input of invoke `id`, in order. */
   | { type: 'part'; id: number; field: string; text: string }
   /** Idle lock: the window's user is signed out. No reply; later calls of that window see it. */
-  | { type: 'lock'; senderId: number };
+  | { type: 'lock'; senderId: number }
+  /** Main's answer to the worker's `ticket-pdf` of the same id. */
+  | { type: 'ticket-pdf-reply'; id: number; result: IpcResult<{ saved: boolean; path: string | null }> };
 
 export type HostMessage =
   | { type: 'ready'; firstRunAdmin: FirstRunAdmin | null; threadId: number }
@@ -75,7 +80,9 @@ export type HostMessage =
   | { type: 'reply-error'; id: number; error: ErrorInfo }
   | { type: 'seat-change'; change: SeatChange }
   | { type: 'persist-http'; settings: HttpServerSettings }
-  | { type: 'persist-store'; databaseUrl: string | null };
+  | { type: 'persist-store'; databaseUrl: string | null }
+  /** saveTicketsPdf, asking main (which has the windows) to save one as PDF; answered by `ticket-pdf-reply`. */
+  | { type: 'ticket-pdf'; id: number; request: TicketPdfRequest };
 
 export type { HttpServerStatus };
 

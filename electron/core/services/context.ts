@@ -55,13 +55,23 @@ export interface StoreControl {
   save(url: string | null): Promise<void>;
 }
 
+/** What saveTicketsPdf asks the desktop app for. */
+export interface TicketPdfRequest {
+  /** The calling window (webContents id): the one showing #/orders/<orderCode>/tickets. */
+  window: number;
+  /** The order, as the store spells it. */
+  orderCode: string;
+  /** The suggested file name (`<orderCode>-tickets.pdf`). */
+  fileName: string;
+}
+
 /**
- * The desktop app's "save this window as a PDF" (Electron's printToPDF and a save dialog, in main);
- * absent in browser mode and the CLI, where the browser's print dialog does it.
+ * The desktop app's "save this window's tickets as a PDF" (Electron's printToPDF and a save dialog,
+ * injected by electron/app/ticket-pdf.ts through the core host); absent in browser mode and the CLI,
+ * where the browser's print dialog does it. `saved: false` (path null): the dialog was cancelled.
  */
 export interface TicketPdfExport {
-  /** `window` is the calling window (webContents id); `fileName` the suggested name. */
-  save(request: { window: number; fileName: string }): Promise<{ saved: boolean; path: string | null }>;
+  save(request: TicketPdfRequest): Promise<{ saved: boolean; path: string | null }>;
 }
 
 export interface OpContext {

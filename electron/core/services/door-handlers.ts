@@ -184,6 +184,9 @@ export const doorHandlers: { [K in DoorOp]: Handler<K> } = {
     }
     const sales = await repo.liveSalesOfOrder(ctx.store.reader, code);
     if (!sales) throw notFound('order', code);
-    return ctx.ticketPdf.save({ window: ctx.window, fileName: `tickets-${sales.order.code}.pdf` });
+    return ctx.ticketPdf.save({ window: ctx.window, orderCode: sales.order.code, fileName: ticketPdfFileName(sales.order.code) });
   },
 };
+
+/** The name the save dialog suggests for an order's tickets. */
+export const ticketPdfFileName = (orderCode: string) => `${orderCode}-tickets.pdf`;

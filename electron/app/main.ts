@@ -1,6 +1,6 @@
 // Electron main process: starts the core host (store, operations, change feed and the optional HTTP
 // API on a worker thread, so no query ever freezes the window), relays IPC calls to it, and keeps
-// the window locked down (own protocol, no navigation, no permissions).
+// the window locked down (own protocol, no navigation, no permissions but the camera for door scanning).
 import './dev-native-modules.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { parseDesktopArgs } from './desktop-args.js';
 import { isVettedExternalUrl } from './external-links.js';
 import { IdleLock } from './idle-lock.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc-bridge.js';
+import { allowPermissionCheck, allowPermissionRequest } from './permissions.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { loadSettings, saveSettings, settingsFile } from './settings.js';
 
@@ -58,8 +59,15 @@ function harden(contents: WebContents): void {
 
 function lockDownSession(): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  // Nothing but the camera (video only) for our own windows' pages: the Door screen's QR scanning.
+  ses.setPermissionRequestHandler((wc, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(appWebContents.has(wc.id) && allowPermissionRequest(permission, details.requestingUrl, mediaTypes));
+  });
+  ses.setPermissionCheckHandler((wc, permission, requestingOrigin, details) => {
+    const mediaType = 'mediaType' in details ? details.mediaType : undefined;
+    return wc !== null && appWebContents.has(wc.id) && allowPermissionCheck(permission, requestingOrigin, mediaType);
+  });
   ses.setDevicePermissionHandler(() => false);
   // No remote content: the CSP says so to the page, and this says so to the network stack.
   ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*'] }, (details, callback) => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppUrl } from '../../electron/app/app-origin.js';
 import { EXTERNAL_HOSTS, isVettedExternalUrl } from '../../electron/app/external-links.js';
+import { allowPermissionCheck, allowPermissionRequest } from '../../electron/app/permissions.js';
 import { createAppProtocolHandler, resolveAppPath } from '../../electron/app/protocol.js';
-import { CSP } from '../../electron/core/http/server.js';
+import { CSP, PERMISSIONS_POLICY } from '../../electron/core/http/server.js';
 
 describe('shell.openExternal allow-list', () => {
   it('lets through https links to listed hosts', () => {
@@ -47,6 +48,46 @@ describe('app origin', () => {
     for (const url of ['app://marquee.evil/', 'app://evil/', 'https://marquee/', 'app://x@marquee/', 'app://marquee:99/', 'about:blank', 'garbage']) {
       expect(isAppUrl(url), url).toBe(false);
     }
+  });
+});
+
+describe('permissions: the camera for door scanning, nothing else', () => {
+  it('lets the app’s own pages ask for the camera (video only)', () => {
+    expect(allowPermissionRequest('media', 'app://marquee/index.html#/door', ['video'])).toBe(true);
+    expect(allowPermissionCheck('media', 'app://marquee', 'video')).toBe(true);
+  });
+
+  it.each([
+    ['media', 'app://marquee/index.html', ['video', 'audio']],
+    ['media', 'app://marquee/index.html', ['audio']],
+    ['media', 'app://marquee/index.html', []],
+    ['media', 'app://marquee/index.html', undefined],
+    ['media', 'https://evil.example/', ['video']],
+    ['media', 'app://evil/', ['video']],
+    ['media', 'app://marquee.evil/', ['video']],
+    ['media', undefined, ['video']],
+    ['geolocation', 'app://marquee/index.html', undefined],
+    ['notifications', 'app://marquee/index.html', undefined],
+    ['openExternal', 'app://marquee/index.html', undefined],
+    ['display-capture', 'app://marquee/index.html', ['video']],
+    ['hid', 'app://marquee/index.html', undefined],
+  ] as const)('refuses %s from %s (%j)', (permission, url, media) => {
+    expect(allowPermissionRequest(permission, url, media)).toBe(false);
+  });
+
+  it('answers checks for the camera only, for the app’s origin only', () => {
+    expect(allowPermissionCheck('media', 'app://marquee', 'audio')).toBe(false);
+    expect(allowPermissionCheck('media', 'app://marquee', 'unknown')).toBe(false);
+    expect(allowPermissionCheck('media', 'https://evil.example', 'video')).toBe(false);
+    expect(allowPermissionCheck('media', '', 'video')).toBe(false);
+    expect(allowPermissionCheck('clipboard-read', 'app://marquee', undefined)).toBe(false);
+  });
+
+  it('the pages’ Permissions-Policy allows the camera on their own origin and nothing of the rest', () => {
+    const features = Object.fromEntries(PERMISSIONS_POLICY.split(',').map((d) => d.trim().split('=') as [string, string]));
+    expect(features.camera).toBe('(self)');
+    for (const [name, allow] of Object.entries(features)) if (name !== 'camera') expect(allow, name).toBe('()');
+    expect(features.microphone).toBe('()');
   });
 });
 
@@ -101,6 +142,7 @@ describe('app:// protocol', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(ok.headers.get('content-security-policy')).toBe(CSP);
+    expect(ok.headers.get('permissions-policy')).toBe(PERMISSIONS_POLICY);
     expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await ok.text()).toBe('console.log(1)');
 

@@ -61,11 +61,11 @@ function lockDownSession(): void {
   const ses = session.defaultSession;
   // Nothing but the camera (video only) for our own windows' pages: the Door screen's QR scanning.
   ses.setPermissionRequestHandler((wc, permission, callback, details) => {
-    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
-    callback(appWebContents.has(wc.id) && allowPermissionRequest(permission, details.requestingUrl, mediaTypes));
+    const mediaTypes = details && 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(appWebContents.has(wc.id) && allowPermissionRequest(permission, details?.requestingUrl, mediaTypes));
   });
   ses.setPermissionCheckHandler((wc, permission, requestingOrigin, details) => {
-    const mediaType = 'mediaType' in details ? details.mediaType : undefined;
+    const mediaType = details && 'mediaType' in details ? details.mediaType : undefined;
     return wc !== null && appWebContents.has(wc.id) && allowPermissionCheck(permission, requestingOrigin, mediaType);
   });
   ses.setDevicePermissionHandler(() => false);

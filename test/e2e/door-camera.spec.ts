@@ -1,7 +1,8 @@
 import type { Page } from '@playwright/test';
 import QRCode from 'qrcode';
+import { CSP, PERMISSIONS_POLICY } from '../../electron/core/http/csp.js';
 import { isoDay } from './support/dates.js';
-import { api, expect, shot, signedInPage, test } from './support/fixtures.js';
+import { api, expect, serverBase, shot, signedInPage, test } from './support/fixtures.js';
 
 interface EventItem {
   id: number;
@@ -201,6 +202,16 @@ test('camera scanning without BarcodeDetector: jsQR reads the real QR code off t
   await shot(page, testInfo, 'door-camera-02-jsqr-admit');
   expect(problems).toEqual([]);
   await page.context().close();
+});
+
+test('the pages allow the camera on their own origin only, and nothing else of the listed features', async () => {
+  for (const path of ['/', '/index.html', '/api/v1/docs']) {
+    const res = await fetch(serverBase() + path);
+    expect(res.status, path).toBe(200);
+    expect(res.headers.get('permissions-policy'), path).toBe(PERMISSIONS_POLICY);
+    expect(res.headers.get('content-security-policy'), path).toBe(CSP);
+  }
+  expect(PERMISSIONS_POLICY).toMatch(/^camera=\(self\), microphone=\(\),/);
 });
 
 test('no camera in this browser: the toggle is not offered and the screen says why', async ({ browser }, testInfo) => {

@@ -284,7 +284,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   };
 
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
-  app.get(`${API_PREFIX}/docs`, async (_req, reply) => reply.type('text/html').header('content-security-policy', CSP).send(docs));
+  app.get(`${API_PREFIX}/docs`, async (_req, reply) => reply.type('text/html').header('content-security-policy', CSP).header('permissions-policy', PERMISSIONS_POLICY).send(docs));
 
   for (const [name, def] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
     const { method, path, status = 200, body = 'json', headers = {} } = def.http;

@@ -1,6 +1,6 @@
 // Electron main process: starts the core host (store, operations, change feed and the optional HTTP
 // API on a worker thread, so no query ever freezes the window), relays IPC calls to it, and keeps
-// the window locked down (own protocol, no navigation, no permissions).
+// the window locked down (own protocol, no navigation, no permissions but the camera for door scanning).
 import './dev-native-modules.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -36,7 +36,7 @@ const log = (...parts: unknown[]) => console.error('[marquee]', ...parts);
 const guards = { openExternal: (url: string) => void shell.openExternal(url), log };
 
 function lockDown(): void {
-  lockDownSession(session.defaultSession, log);
+  lockDownSession(session.defaultSession, log, (id) => appWebContents.has(id));
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 }
 

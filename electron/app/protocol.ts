@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import { CSP } from '../core/http/csp.js';
+import { CSP, PERMISSIONS_POLICY } from '../core/http/csp.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
 const TYPES: Record<string, string> = {
@@ -54,6 +54,7 @@ export function resolveAppPath(root: string, url: string): Resolved {
 
 const SECURITY_HEADERS = {
   'content-security-policy': CSP,
+  'permissions-policy': PERMISSIONS_POLICY,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',

@@ -5,6 +5,7 @@
 import type { Session, WebContents, WebPreferences } from 'electron';
 import { APP_SCHEME, isAppUrl } from './app-origin.js';
 import { isVettedExternalUrl } from './external-links.js';
+import { allowPermissionCheck, allowPermissionRequest } from './permissions.js';
 
 /**
  * The webPreferences of every window Marquee opens (the box office and the hidden PDF window).
@@ -85,10 +86,17 @@ export type LockDownTarget = Pick<Session, 'setPermissionRequestHandler' | 'setP
   webRequest: Pick<Session['webRequest'], 'onBeforeRequest'>;
 };
 
-/** Every permission (camera, geolocation, notifications, USB, HID, serial…) denied; no remote request leaves. */
-export function lockDownSession(ses: LockDownTarget, log: (...parts: unknown[]) => void): void {
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+/** Every permission (geolocation, notifications, USB, HID, serial, microphone…) denied, the camera only to our own windows; no remote request leaves. */
+export function lockDownSession(ses: LockDownTarget, log: (...parts: unknown[]) => void, isAppContents: (id: number) => boolean = () => false): void {
+  // Nothing but the camera (video only) for our own windows' pages: the Door screen's QR scanning (permissions.ts).
+  ses.setPermissionRequestHandler((wc, permission, callback, details) => {
+    const mediaTypes = details && 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(isAppContents(wc.id) && allowPermissionRequest(permission, details?.requestingUrl, mediaTypes));
+  });
+  ses.setPermissionCheckHandler((wc, permission, requestingOrigin, details) => {
+    const mediaType = details && 'mediaType' in details ? details.mediaType : undefined;
+    return wc !== null && isAppContents(wc.id) && allowPermissionCheck(permission, requestingOrigin, mediaType);
+  });
   ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onBeforeRequest({ urls: BLOCKED_REQUEST_URLS }, (details, callback) => {
     log('blocked request', details.url.slice(0, 200));

@@ -95,6 +95,26 @@ describe('check-in', () => {
     expect(await scan(fresh!.code)).toMatchObject({ result: 'admitted', ticket: { ticketId: refunded.ticketIds[0] } });
   });
 
+  it('a seat admitted, then refunded and sold again: the new holder is admitted, the old admission closed, the old code refused', async () => {
+    const first = await sell(1);
+    const admitted = await scan(first.codes[0]!.code);
+    expect(admitted).toMatchObject({ result: 'admitted' });
+    await full('refundOrder', { code: first.orderCode, reason: 'left early, refunded' });
+    const again = await full('createOrder', { ticketIds: [first.ticketIds[0]!] });
+    const fresh = (await full('getTicketCodes', { code: again.order.code })).items[0]!;
+
+    const answer = await scan(fresh.code, { door: 'Door 4' });
+    expect(answer).toMatchObject({ result: 'admitted', ticket: { ticketId: first.ticketIds[0] } });
+    // The new holder's code is then one admission like any other; the refunded code stays refused.
+    expect(await scan(fresh.code)).toMatchObject({ result: 'refused', reason: 'already-checked-in', previous: { door: 'Door 4' } });
+    expect(await scan(first.codes[0]!.code)).toMatchObject({ result: 'refused', reason: 'refunded' });
+    const mine = (await full('listCheckIns', { id: eventId, limit: 100 })).items.filter((c) => c.ticketId === first.ticketIds[0]);
+    expect(mine.map((c) => ({ door: c.door, undone: c.undoneBy }))).toEqual([
+      { door: 'Door 4', undone: null },
+      { door: 'Door 1', undone: 'system: seat resold' },
+    ]);
+  });
+
   it('refuses forged, tampered, foreign and malformed codes, and records nothing for them', async () => {
     const { codes } = await sell(1);
     const genuine = codes[0]!;

@@ -249,6 +249,18 @@ describe('bundled main process', () => {
       for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) e.permissionRequest!(wc, p, (ok: boolean) => answers.push(ok));
       expect(answers).toEqual([false, false, false, false]);
       expect(e.permissionCheck!(wc, 'media')).toBe(false);
+      // The one exception: the camera (video only) for the app's own page in its own window (door scanning).
+      const camera: boolean[] = [];
+      const ask = (contents: unknown, permission: string, details: unknown) => e.permissionRequest!(contents, permission, (ok: boolean) => camera.push(ok), details);
+      ask(wc, 'media', { requestingUrl: 'app://marquee/index.html', mediaTypes: ['video'] });
+      ask(wc, 'media', { requestingUrl: 'app://marquee/index.html', mediaTypes: ['video', 'audio'] });
+      ask(wc, 'media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] });
+      ask(new FakeWebContents(9999), 'media', { requestingUrl: 'app://marquee/index.html', mediaTypes: ['video'] });
+      ask(wc, 'geolocation', { requestingUrl: 'app://marquee/index.html' });
+      expect(camera).toEqual([true, false, false, false, false]);
+      expect(e.permissionCheck!(wc, 'media', 'app://marquee', { mediaType: 'video' })).toBe(true);
+      expect(e.permissionCheck!(wc, 'media', 'app://marquee', { mediaType: 'audio' })).toBe(false);
+      expect(e.permissionCheck!(null, 'media', 'app://marquee', { mediaType: 'video' })).toBe(false);
       expect(e.beforeRequest!.filter.urls).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*']));
       let cancelled: unknown;
       e.beforeRequest!.fn({ url: 'https://cdn.example/x.js' }, (r: unknown) => (cancelled = r));

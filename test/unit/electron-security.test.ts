@@ -9,7 +9,8 @@ import { exposeApi, type ContextBridgeLike, type IpcRendererLike } from '../../e
 import { createAppProtocolHandler, resolveAppPath } from '../../electron/app/protocol.js';
 import { APP_SCHEME_PRIVILEGES, BLOCKED_REQUEST_URLS, harden, lockDownSession, secureWebPreferences, type HardenTarget, type LockDownTarget } from '../../electron/app/security.js';
 import { operationNames } from '../../shared/operations/index.js';
-import { CSP } from '../../electron/core/http/server.js';
+import { CSP, PERMISSIONS_POLICY } from '../../electron/core/http/server.js';
+import { allowPermissionCheck, allowPermissionRequest } from '../../electron/app/permissions.js';
 
 describe('shell.openExternal allow-list', () => {
   it('lets through https links to listed hosts', () => {
@@ -51,6 +52,46 @@ describe('app origin', () => {
     for (const url of ['app://marquee.evil/', 'app://evil/', 'https://marquee/', 'app://x@marquee/', 'app://marquee:99/', 'about:blank', 'garbage']) {
       expect(isAppUrl(url), url).toBe(false);
     }
+  });
+});
+
+describe('permissions: the camera for door scanning, nothing else', () => {
+  it('lets the app’s own pages ask for the camera (video only)', () => {
+    expect(allowPermissionRequest('media', 'app://marquee/index.html#/door', ['video'])).toBe(true);
+    expect(allowPermissionCheck('media', 'app://marquee', 'video')).toBe(true);
+  });
+
+  it.each([
+    ['media', 'app://marquee/index.html', ['video', 'audio']],
+    ['media', 'app://marquee/index.html', ['audio']],
+    ['media', 'app://marquee/index.html', []],
+    ['media', 'app://marquee/index.html', undefined],
+    ['media', 'https://evil.example/', ['video']],
+    ['media', 'app://evil/', ['video']],
+    ['media', 'app://marquee.evil/', ['video']],
+    ['media', undefined, ['video']],
+    ['geolocation', 'app://marquee/index.html', undefined],
+    ['notifications', 'app://marquee/index.html', undefined],
+    ['openExternal', 'app://marquee/index.html', undefined],
+    ['display-capture', 'app://marquee/index.html', ['video']],
+    ['hid', 'app://marquee/index.html', undefined],
+  ] as const)('refuses %s from %s (%j)', (permission, url, media) => {
+    expect(allowPermissionRequest(permission, url, media)).toBe(false);
+  });
+
+  it('answers checks for the camera only, for the app’s origin only', () => {
+    expect(allowPermissionCheck('media', 'app://marquee', 'audio')).toBe(false);
+    expect(allowPermissionCheck('media', 'app://marquee', 'unknown')).toBe(false);
+    expect(allowPermissionCheck('media', 'https://evil.example', 'video')).toBe(false);
+    expect(allowPermissionCheck('media', '', 'video')).toBe(false);
+    expect(allowPermissionCheck('clipboard-read', 'app://marquee', undefined)).toBe(false);
+  });
+
+  it('the pages’ Permissions-Policy allows the camera on their own origin and nothing of the rest', () => {
+    const features = Object.fromEntries(PERMISSIONS_POLICY.split(',').map((d) => d.trim().split('=') as [string, string]));
+    expect(features.camera).toBe('(self)');
+    for (const [name, allow] of Object.entries(features)) if (name !== 'camera') expect(allow, name).toBe('()');
+    expect(features.microphone).toBe('()');
   });
 });
 
@@ -105,6 +146,7 @@ describe('app:// protocol', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(ok.headers.get('content-security-policy')).toBe(CSP);
+    expect(ok.headers.get('permissions-policy')).toBe(PERMISSIONS_POLICY);
     expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await ok.text()).toBe('console.log(1)');
 
@@ -169,7 +211,7 @@ function hardened() {
   return { contents, opened, logged };
 }
 
-function lockedSession() {
+function lockedSession(isAppContents?: (id: number) => boolean) {
   const h = { request: null as Fn | null, check: null as Fn | null, device: null as Fn | null, before: null as { filter: { urls: string[] }; fn: Fn } | null };
   const ses = {
     setPermissionRequestHandler: (fn: Fn) => void (h.request = fn),
@@ -177,7 +219,7 @@ function lockedSession() {
     setDevicePermissionHandler: (fn: Fn) => void (h.device = fn),
     webRequest: { onBeforeRequest: (filter: { urls: string[] }, fn: Fn) => void (h.before = { filter, fn }) },
   };
-  lockDownSession(ses as unknown as LockDownTarget, () => undefined);
+  lockDownSession(ses as unknown as LockDownTarget, () => undefined, isAppContents);
   return h;
 }
 
@@ -222,6 +264,23 @@ describe('Electron security checklist', () => {
       expect(h.check!({}, permission, APP_ORIGIN, {}), permission).toBe(false);
     }
     expect(h.device!({ deviceType: 'usb', origin: APP_ORIGIN })).toBe(false);
+  });
+
+  it('#5 session permission requests: the one exception is the camera (video only) for our own windows on app://', () => {
+    const h = lockedSession((id) => id === 7);
+    const ask = (wc: { id?: number }, permission: string, details: object) => {
+      const answers: boolean[] = [];
+      h.request!(wc, permission, (ok: boolean) => answers.push(ok), details);
+      return answers;
+    };
+    expect(ask({ id: 7 }, 'media', { requestingUrl: START_URL, mediaTypes: ['video'] })).toEqual([true]);
+    expect(ask({ id: 7 }, 'media', { requestingUrl: START_URL, mediaTypes: ['video', 'audio'] })).toEqual([false]);
+    expect(ask({ id: 8 }, 'media', { requestingUrl: START_URL, mediaTypes: ['video'] })).toEqual([false]);
+    expect(ask({ id: 7 }, 'media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] })).toEqual([false]);
+    expect(ask({ id: 7 }, 'geolocation', { requestingUrl: START_URL })).toEqual([false]);
+    expect(h.check!({ id: 7 }, 'media', APP_ORIGIN, { mediaType: 'video' })).toBe(true);
+    expect(h.check!({ id: 7 }, 'media', APP_ORIGIN, { mediaType: 'audio' })).toBe(false);
+    expect(h.check!(null, 'media', APP_ORIGIN, { mediaType: 'video' })).toBe(false);
   });
 
   it('#6 webSecurity not disabled', () => {
@@ -364,7 +423,7 @@ describe('Electron security checklist', () => {
     }
     const main = source('electron/app/main.ts');
     expect(main).toContain("app.on('web-contents-created', (_e, contents) => harden(contents, guards))");
-    expect(main).toContain('lockDownSession(session.defaultSession, log)');
+    expect(main).toContain('lockDownSession(session.defaultSession, log, (id) => appWebContents.has(id))');
     // devTools follow the caller: off in kiosk mode and in the packaged app.
     expect(secureWebPreferences({ devTools: true }).devTools).toBe(true);
     expect(secureWebPreferences({ devTools: false })).not.toHaveProperty('preload');

@@ -11,13 +11,13 @@ import type { OpContext, SessionPort } from '../services/context.js';
 import { invoke, toAppError, type Caller } from '../services/dispatch.js';
 import { BrowserSessions, parseCookies, safeEqual } from './auth.js';
 import { coerceStrings } from './coerce.js';
-import { CSP } from './csp.js';
+import { CSP, PERMISSIONS_POLICY } from './csp.js';
 import { registerLiveRoute } from './live-route.js';
 import { renderDocsPage } from './docs-page.js';
 import { API_PREFIX, buildOpenApi, pathParams } from './openapi.js';
 
 export const SESSION_COOKIE = 'marquee_session';
-export { CSP };
+export { CSP, PERMISSIONS_POLICY };
 
 /** Whether an object has any own or inherited enumerable key, without building the list of keys. */
 function hasKeys(o: object): boolean {
@@ -284,7 +284,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
   };
 
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
-  app.get(`${API_PREFIX}/docs`, async (_req, reply) => reply.type('text/html').header('content-security-policy', CSP).send(docs));
+  app.get(`${API_PREFIX}/docs`, async (_req, reply) => reply.type('text/html').header('content-security-policy', CSP).header('permissions-policy', PERMISSIONS_POLICY).send(docs));
 
   for (const [name, def] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
     const { method, path, status = 200, body = 'json', headers = {} } = def.http;
@@ -371,7 +371,10 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
       root: o.rendererDir,
       prefix: '/',
       index: ['index.html'],
-      setHeaders: (res) => res.setHeader('content-security-policy', CSP),
+      setHeaders: (res) => {
+        res.setHeader('content-security-policy', CSP);
+        res.setHeader('permissions-policy', PERMISSIONS_POLICY);
+      },
     });
   }
 

@@ -13,6 +13,9 @@ type CheckInResult = OpOutput<'checkIn'>;
 type DoorTicket = NonNullable<Extract<CheckInResult, { result: 'refused' }>['ticket']>;
 type Previous = Extract<CheckInResult, { result: 'refused' }>['previous'];
 
+/** undone_by of a check-in closed because its seat was refunded or voided, sold again and scanned on the new sale. */
+export const RESOLD = 'system: seat resold';
+
 const refuse = (reason: Refusal, message: string, ticket: DoorTicket | null = null, previous: Previous = null): CheckInResult => ({
   result: 'refused',
   reason,
@@ -95,7 +98,24 @@ export const doorHandlers: { [K in DoorOp]: Handler<K> } = {
         door,
       });
       if (id !== null) return { result: 'admitted', checkInId: id, at, ticket };
-      const prev = await repo.liveCheckIn(trx, check.ticketId);
+      let prev = await repo.liveCheckIn(trx, check.ticketId);
+      if (prev && prev.order_item_id !== check.saleId) {
+        // The seat was admitted on an earlier sale that has since been refunded or voided (this sale is
+        // the seat's live one: checked above, under the ticket's lock), then sold again. That admission
+        // belongs to a ticket that no longer exists: it is closed, and the new holder gets in.
+        await repo.undoCheckIn(trx, prev.id, RESOLD, at);
+        const again = await repo.insertCheckIn(trx, {
+          ticketId: check.ticketId,
+          eventId: sale.event_id,
+          saleId: check.saleId,
+          at,
+          userId: actor?.userId ?? null,
+          username: actor?.username ?? null,
+          door,
+        });
+        if (again !== null) return { result: 'admitted', checkInId: again, at, ticket };
+        prev = await repo.liveCheckIn(trx, check.ticketId);
+      }
       if (!prev) throw new AppError('CONFLICT', 'The check-in could not be recorded; scan again', { retryable: true });
       const previous = { at: prev.at, username: prev.username, door: prev.door };
       return refuse('already-checked-in', `Already checked in at ${prev.at} at ${prev.door}${prev.username ? ` by ${prev.username}` : ''}`, ticket, previous);

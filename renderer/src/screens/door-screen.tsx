@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { OpOutput } from '../../../shared/operations/index.js';
 import { useClient, useOp } from '../client/index.js';
+import { ToggleButton } from 'react-aria-components';
+import { CameraScanner, cameraAvailable } from '../components/camera-scanner.js';
 import { ErrorNotice, plainError } from '../components/error-notice.js';
 import { SelectField } from '../components/ui.js';
 import { eventDateTime } from '../format.js';
@@ -59,7 +61,8 @@ function show(a: Answer): Pick<Shown, 'tone' | 'title' | 'detail'> {
 
 /**
  * Door check-in (issue 13). Keyboard-wedge scanners type the code and press Enter into the one
- * focused field; the answer fills the width in green or red so it reads from a metre away.
+ * focused field; the answer fills the width in green or red so it reads from a metre away. Where the
+ * browser gives this page a camera, "Use camera" scans QR codes through the same check-in path.
  */
 export function DoorScreen() {
   const client = useClient();
@@ -70,6 +73,8 @@ export function DoorScreen() {
   const [history, setHistory] = useState<Shown[]>([]);
   const [error, setError] = useState<unknown>(null);
   const input = useRef<HTMLInputElement>(null);
+  const [camera, setCamera] = useState(false);
+  const canUseCamera = cameraAvailable();
   const seq = useRef(0);
 
   const items = events.data?.items ?? [];
@@ -83,12 +88,8 @@ export function DoorScreen() {
     if (ready) input.current?.focus();
   }, [ready]);
 
-  const scan = async (e: FormEvent) => {
-    e.preventDefault();
-    const text = code.trim();
-    // Clear at once: the next guest's scan may arrive before this answer does.
-    setCode('');
-    input.current?.focus();
+  /** The one check-in path: the keyboard-wedge field and the camera both end here. */
+  const checkIn = async (text: string) => {
     if (!text || !current) return;
     setError(null);
     try {
@@ -100,6 +101,14 @@ export function DoorScreen() {
     } finally {
       input.current?.focus();
     }
+  };
+  const scan = (e: FormEvent) => {
+    e.preventDefault();
+    const text = code.trim();
+    // Clear at once: the next guest's scan may arrive before this answer does.
+    setCode('');
+    input.current?.focus();
+    void checkIn(text);
   };
 
   const last = history[0];
@@ -160,20 +169,37 @@ export function DoorScreen() {
         </label>
       </form>
 
-      <div id="door-answer" className={`door-answer ${error ? 'door-refuse' : last ? `door-${last.tone}` : 'door-idle'}`} role="status" aria-live="assertive" data-testid="door-answer">
-        {error ? (
-          <>
-            <strong className="door-title">Could not check in</strong>
-            <span className="door-detail">{plainError(error)}</span>
-          </>
-        ) : last ? (
-          <>
-            <strong className="door-title">{last.title}</strong>
-            {last.detail ? <span className="door-detail">{last.detail}</span> : null}
-          </>
-        ) : (
-          <strong className="door-title">Ready to scan</strong>
-        )}
+      {canUseCamera ? (
+        <div className="door-camera-row">
+          <ToggleButton className="btn" isSelected={camera} onChange={setCamera} isDisabled={!current} data-testid="camera-toggle">
+            {camera ? 'Stop camera' : 'Use camera'}
+          </ToggleButton>
+          <span className="muted">Scan the QR code with this device's camera instead of a scanner.</span>
+        </div>
+      ) : (
+        <p className="muted" data-testid="camera-unavailable">
+          Camera scanning needs a browser that can use a camera on this page (a desktop app window, or a browser at a localhost or https address).
+        </p>
+      )}
+
+      <div className="door-live">
+        <div id="door-answer" className={`door-answer ${error ? 'door-refuse' : last ? `door-${last.tone}` : 'door-idle'}`} role="status" aria-live="assertive" data-testid="door-answer">
+          {error ? (
+            <>
+              <strong className="door-title">Could not check in</strong>
+              <span className="door-detail">{plainError(error)}</span>
+            </>
+          ) : last ? (
+            <>
+              <strong className="door-title">{last.title}</strong>
+              {last.detail ? <span className="door-detail">{last.detail}</span> : null}
+            </>
+          ) : (
+            <strong className="door-title">Ready to scan</strong>
+          )}
+        </div>
+        {/* Beside the answer, not above it: the answer stays in view while the camera runs. */}
+        {camera && canUseCamera && current ? <CameraScanner onCode={(c) => void checkIn(c)} /> : null}
       </div>
 
       {history.length > 1 ? (

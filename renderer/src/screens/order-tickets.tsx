@@ -139,7 +139,14 @@ function PrintedTicket({ ticket: t, orderCode, currency, n, of, printedBefore }:
       <div className="print-ticket-code">
         {qr ? <img className="print-ticket-qr" src={qr} alt={`QR code of ticket ${n}`} data-testid="ticket-qr" /> : <div className="print-ticket-qr" />}
         <div className="mono print-ticket-display" data-testid="ticket-display">
-          {t.display}
+          {/* Lines break between groups of four only, never inside one: it is read aloud and typed. */}
+          {t.display.split('-').map((group, i) => (
+            <span key={i}>
+              {i > 0 ? '-' : ''}
+              {i > 0 ? <wbr /> : null}
+              {group}
+            </span>
+          ))}
         </div>
       </div>
     </article>

@@ -87,7 +87,12 @@ export async function insertCheckIn(trx: Trx, c: NewCheckIn): Promise<number | n
 }
 
 export async function liveCheckIn(db: Trx, ticketId: number) {
-  return db.selectFrom('check_ins').select(['id', 'at', 'username', 'door']).where('ticket_id', '=', ticketId).where('undone_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('check_ins')
+    .select(['id', 'at', 'username', 'door', 'order_item_id'])
+    .where('ticket_id', '=', ticketId)
+    .where('undone_at', 'is', null)
+    .executeTakeFirst();
 }
 
 const checkInColumns = [

@@ -9,6 +9,12 @@ export const SellAnyInput = z.strictObject({
   ...SaleFields,
 });
 
+export const SellFromListingInput = z.strictObject({
+  id: Id.describe('the listing'),
+  quantity: z.number().int().min(1).max(100).default(1),
+  ...SaleFields,
+});
+
 /** On-sale rushes: the server picks the tickets, so clients never race for the same seat id. */
 export const fastSellOps = {
   sellAny: op({
@@ -16,6 +22,15 @@ export const fastSellOps = {
     input: SellAnyInput,
     output: OrderResult,
     http: { method: 'POST', path: '/events/:id/sales', status: 201 },
+    permission: 'sell',
+    mutates: true,
+    tags: ['orders'],
+  }),
+  sellFromListing: op({
+    summary: 'Sell N available tickets of one listing in one order; the server picks which (409 when fewer are left)',
+    input: SellFromListingInput,
+    output: OrderResult,
+    http: { method: 'POST', path: '/listings/:id/sales', status: 201 },
     permission: 'sell',
     mutates: true,
     tags: ['orders'],

@@ -81,5 +81,8 @@ export function saleResult(o: { id: number; code: string; ids: number[]; payment
   };
 }
 
+export const notEnoughOfListing = (listingId: number, available: number) =>
+  new AppError('TICKET_UNAVAILABLE', `Only ${available} ticket(s) of listing ${listingId} are left`, { listingId, available });
+
 export const notEnoughLeft = (eventId: number, available: number) =>
   new AppError('TICKET_UNAVAILABLE', `Only ${available} ticket(s) of event ${eventId} are left`, { eventId, available });

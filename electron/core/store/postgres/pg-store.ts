@@ -17,7 +17,7 @@ import { busy, connectionProblem, describePgError, isConnectionError, isPoolBusy
 import { PgListener } from './pg-listener.js';
 import { PgRunner } from './pg-runner.js';
 import { cancelReservationPg, holdSeatsPg, releaseSeatsPg, reservePg, sweepPg } from './pg-seating.js';
-import { IdempotentTwin, sellAnyPg, sellInOneStatement, sellPg, twinResponse, type SellContext } from './pg-sell.js';
+import { IdempotentTwin, sellAnyPg, sellListingPg, sellInOneStatement, sellPg, twinResponse, type SellContext } from './pg-sell.js';
 import { schemaState } from './schema-version.js';
 
 export interface PgStoreOptions extends PoolOptions {
@@ -45,7 +45,7 @@ export class StoreOpenError extends Error {
 
 // synchronous_commit levels that wait for the local WAL flush (or more) before COMMIT returns.
 const DURABLE = new Set(['on', 'remote_write', 'remote_apply']);
-const SALE_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny']);
+const SALE_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'sellListing']);
 // Sales draw their order id before they insert the order; ROW EXCLUSIVE on orders from the start
 // keeps the rollups' SHARE lock waiting for them (pg-runner.ts pgDialect.lockForRollups). It does
 // not conflict with itself: sales never wait for each other here.
@@ -211,6 +211,8 @@ export class PgStore implements Store {
         return (await sellPg(client, this.sellContext, a as TaskArgs<'sell'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'sellAny':
         return (await sellAnyPg(client, this.sellContext, a as TaskArgs<'sellAny'> & TaskEnvelope, sold)) as TaskResult<K>;
+      case 'sellListing':
+        return (await sellListingPg(client, this.sellContext, a as TaskArgs<'sellListing'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'holdSeats':
         result = await holdSeatsPg(client, a as TaskArgs<'holdSeats'>);
         break;

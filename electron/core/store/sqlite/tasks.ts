@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { notFound } from '../../../../shared/errors.js';
 import { completeAuditRow } from '../contract/audit-row.js';
-import { notEnoughLeft } from '../contract/sale-rules.js';
+import { notEnoughLeft, notEnoughOfListing } from '../contract/sale-rules.js';
 import type { TaskArgs, TaskEnvelope, TaskName, TaskResult } from '../contract/tasks.js';
 import { insertAuditSync } from './audit-insert.js';
 import * as seating from './seating-writes.js';
@@ -23,6 +23,17 @@ const tasks: { [K in TaskName]: (db: SQLite.Database, a: TaskArgs<K>) => TaskRes
     if (ids.length < a.quantity) {
       if (!st.eventExists(a.eventId)) throw notFound('event', a.eventId);
       throw notEnoughLeft(a.eventId, ids.length);
+    }
+    return sellInTransaction(db, a.channel, { ...a.sale, ticketIds: ids }, ids, '', a.holdNowMs);
+  },
+
+  // The same for N of one listing: the pick and the guarded flip share the writer's transaction.
+  sellListing: (db, a) => {
+    const st = sellStatements(db);
+    const ids = st.availableOfListing(a.listingId, a.quantity);
+    if (ids.length < a.quantity) {
+      if (!st.listingExists(a.listingId)) throw notFound('listing', a.listingId);
+      throw notEnoughOfListing(a.listingId, ids.length);
     }
     return sellInTransaction(db, a.channel, { ...a.sale, ticketIds: ids }, ids, '', a.holdNowMs);
   },
@@ -49,7 +60,7 @@ const tasks: { [K in TaskName]: (db: SQLite.Database, a: TaskArgs<K>) => TaskRes
 };
 
 /** Tasks worth group-committing: the ones an on-sale rush sends by the thousand. The sweep runs alone. */
-export const GROUPED_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'holdSeats', 'releaseSeats', 'reserveTickets', 'cancelReservation']);
+export const GROUPED_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'sellListing', 'holdSeats', 'releaseSeats', 'reserveTickets', 'cancelReservation']);
 
 /** Runs one task in the current transaction; the audit entry, if any, is written in the same item. */
 export function runTask(db: SQLite.Database, name: string, args: unknown): unknown {

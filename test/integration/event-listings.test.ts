@@ -164,6 +164,28 @@ describe(`sellFromListing (${testEngine()})`, () => {
     expect((await call('listEventListings', { id: ev })).items).toEqual([]);
   });
 
+  it('an Idempotency-Key repeat answers the first sale, also when the twins race; the same key for another request is 409', async () => {
+    const ev = await newEvent('Idempotent');
+    const { listingId } = await listing(ev, { section: 'K', row: '1', priceCents: 1200, quantity: 6 });
+    const send = (key: string, quantity: number) =>
+      server.api(`/api/v1/listings/${listingId}/sales`, { method: 'POST', headers: { 'idempotency-key': key }, json: { quantity, payment: { tender: 'card' } } });
+    const first = await send('till-1-0001', 2);
+    expect(first.status).toBe(201);
+    const order = ((await first.json()) as { order: { code: string; ticketIds: number[] } }).order;
+    const again = await send('till-1-0001', 2);
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as { order: { code: string } }).order.code).toBe(order.code);
+    const reused = await send('till-1-0001', 3);
+    expect(reused.status).toBe(409);
+    expect(((await reused.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Five copies of one request at once (a retry storm): one sale.
+    const twins = await Promise.all(Array.from({ length: 5 }, () => send('till-1-0002', 2)));
+    const codes = await Promise.all(twins.map(async (r) => ({ status: r.status, code: ((await r.json()) as { order?: { code: string } }).order?.code })));
+    expect(codes.every((c) => c.status === 201)).toBe(true);
+    expect(new Set(codes.map((c) => c.code)).size).toBe(1);
+    expect((await call('listEventListings', { id: ev })).items[0]).toMatchObject({ listingId, available: 2 });
+  });
+
   it('asking for more than are left is 409 with how many are left, and sells nothing; an unknown listing is 404', async () => {
     const ev = await newEvent('Short');
     const { listingId } = await listing(ev, { section: 'Q', row: '1', priceCents: 1500, quantity: 3 });

@@ -86,17 +86,24 @@ export function SellScreen() {
     if (cart.listing) {
       // N of one listing: the server picks which N and sells them under its locks, or says how many are left.
       const eventId = cart.event.id;
+      const listingInput: OpInput<'sellFromListing'> = {
+        id: cart.listing.listingId,
+        quantity: cart.listing.quantity,
+        ...(Object.keys(customer).length > 0 ? { customer } : {}),
+        ...(referral ? { referral } : {}),
+        payment,
+      };
+      // As for picked tickets: a retry after a network failure repeats the key, so it cannot sell twice.
+      const idempotencyKey = idem.keyFor(JSON.stringify(listingInput));
       listingSale.mutate(
+        { ...listingInput, idempotencyKey },
         {
-          id: cart.listing.listingId,
-          quantity: cart.listing.quantity,
-          ...(Object.keys(customer).length > 0 ? { customer } : {}),
-          ...(referral ? { referral } : {}),
-          payment,
-        },
-        {
-          onSuccess: done,
+          onSuccess: async (res) => {
+            idem.settle(false);
+            await done(res);
+          },
           onError: async (err) => {
+            idem.settle(err instanceof ClientError && err.code === 'NETWORK');
             if (err instanceof ClientError && err.code === 'TICKET_UNAVAILABLE') {
               setCart(null);
               await refreshTickets();

@@ -16,6 +16,13 @@ export function saleRequestHash(input: SaleInput): string {
     .digest('hex');
 }
 
+/** The same for "N of this listing": a repeat with the same key must ask for the same listing and quantity. */
+export function listingSaleRequestHash(listingId: number, quantity: number, sale: Omit<SaleInput, 'ticketIds'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ sellFromListing: listingId, quantity, ...sale, idempotencyKey: undefined }))
+    .digest('hex');
+}
+
 export const idempotencyKeyReused = (key: string) =>
   new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', { idempotencyKey: key });
 

@@ -25,7 +25,7 @@ export interface TaskTable {
   };
   /** Picks N available tickets of one listing and sells them in the same transaction (the "Sell N" of a grouped row). */
   sellListing: {
-    args: { channel: Channel; listingId: number; quantity: number; sale: Omit<SaleInput, 'ticketIds'>; holdNowMs: number };
+    args: { channel: Channel; listingId: number; quantity: number; sale: Omit<SaleInput, 'ticketIds'>; requestHash: string; holdNowMs: number };
     result: SaleResult;
   };
   holdSeats: {

@@ -212,6 +212,11 @@ export async function sellListingPg(
   sold: SeatChange[],
 ): Promise<SaleResult> {
   const now = nowIso();
+  const key = a.sale.idempotencyKey;
+  if (key) {
+    const prior = await priorResponse(q, key, a.requestHash);
+    if (prior) return prior;
+  }
   const rows = (await q.query<Flipped>({ name: 'sale_flip_listing', text: FLIP_LISTING, values: [a.listingId, a.quantity, now, ctx.ordersSequence] })).rows;
   if (rows.length < a.quantity) {
     const exists = await q.query('SELECT 1 FROM listings WHERE id = $1', [a.listingId]);
@@ -220,7 +225,7 @@ export async function sellListingPg(
     throw notEnoughOfListing(a.listingId, rows.length);
   }
   const ids = rows.map((r) => Number(r.id)).sort((x, y) => x - y);
-  return finishSale(q, ctx, a.channel, { ...a.sale, ticketIds: ids }, ids, rows, '', now, a.audit, sold);
+  return finishSale(q, ctx, a.channel, { ...a.sale, ticketIds: ids }, ids, rows, a.requestHash, now, a.audit, sold);
 }
 
 async function priorResponse(q: Queryable, key: string, requestHash: string): Promise<SaleResult | null> {

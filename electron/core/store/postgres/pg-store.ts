@@ -192,9 +192,10 @@ export class PgStore implements Store {
       return result;
     } catch (err) {
       // A concurrent request with the same Idempotency-Key committed first: answer what it answered.
-      const key = name === 'sell' ? (args as TaskArgs<'sell'>).input.idempotencyKey : undefined;
+      const key =
+        name === 'sell' ? (args as TaskArgs<'sell'>).input.idempotencyKey : name === 'sellListing' ? (args as TaskArgs<'sellListing'>).sale.idempotencyKey : undefined;
       if (key && (err instanceof IdempotentTwin || (err instanceof AppError && err.code === 'TICKET_UNAVAILABLE'))) {
-        const a = args as TaskArgs<'sell'>;
+        const a = args as TaskArgs<'sell'> | TaskArgs<'sellListing'>;
         const prior = await this.readerSql.get<{ request_hash: string }>('SELECT request_hash FROM idempotency_keys WHERE key = ?', [key]);
         if (prior || err instanceof IdempotentTwin) return (await twinResponse(this.pool, key, a.requestHash)) as TaskResult<K>;
       }

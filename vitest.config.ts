@@ -14,6 +14,7 @@ const BOTH_ENGINES = [
   'test/integration/auth-first-run.test.ts',
   'test/integration/auth-permission-matrix.test.ts',
   'test/integration/door-check-in.test.ts',
+  'test/integration/event-listings.test.ts',
   'test/integration/group-commit-sell.test.ts',
   'test/integration/http-api.test.ts',
   'test/integration/import-api.test.ts',

@@ -6,10 +6,25 @@ type EventInfo = OpOutput<'getEvent'>;
 /** What the Sell screen shows of a ticket: a listed ticket, or a seat held on the seat map. */
 export type CartTicket = Pick<Ticket, 'id' | 'section' | 'row' | 'seat' | 'priceCents' | 'currency'>;
 
-/** What the clerk is about to sell: one event and the tickets picked (or the best ticket taken). */
+/** "N of this listing": the server picks which N when the sale is confirmed (sellFromListing). */
+export interface CartListing {
+  listingId: number;
+  quantity: number;
+  /** How many were left when the clerk chose (the most the Sell screen lets the quantity go up to). */
+  available: number;
+  section: string;
+  row: string;
+  sellerName: string;
+  priceCents: number;
+  currency: string;
+}
+
+/** What the clerk is about to sell: one event and the tickets picked (or the best ticket taken), or N of one listing. */
 export interface Cart {
   event: EventInfo;
   tickets: CartTicket[];
+  /** Set instead of tickets when the clerk took N of a listing. */
+  listing?: CartListing;
   /** Why these tickets: the best-ticket reason, or null when picked by hand. */
   reason: string | null;
   /** Seats held on the seat map: the terminal id holding them, which the sale must name to convert its holds. */

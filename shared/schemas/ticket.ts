@@ -125,3 +125,40 @@ export const Listing = z.object({
 export const ListingCreated = z.object({ listing: Listing, tickets: z.array(Ticket) });
 
 export const Seller = z.object({ id: Id, name: z.string(), email: z.string().nullable() });
+
+/** An event's tickets grouped the way a clerk thinks of them: one row per listing (issue 13). */
+export const EventListingsQuery = z.strictObject({
+  id: Id,
+  section: z.string().trim().min(1).max(40).optional(),
+  minPrice: Cents.optional().describe('in cents'),
+  maxPrice: Cents.optional().describe('in cents'),
+  minQuantity: z.number().int().min(1).max(100).optional().describe('only listings with at least this many tickets left'),
+  sort: z.enum(TICKET_SORTS).default('price').describe('price: price, then section and row; -price: highest first'),
+  limit: z.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+});
+
+export const ListingSeat = z.object({ ticketId: Id, seat: z.string() });
+
+export const ListingGroup = z.object({
+  listingId: Id,
+  eventId: Id,
+  sellerId: Id,
+  sellerName: z.string(),
+  section: z.string(),
+  row: z.string(),
+  priceCents: Cents,
+  price: z.string().describe('decimal string such as "42.00"'),
+  currency: z.string(),
+  available: z.number().int().describe('tickets of this listing still available'),
+  total: z.number().int().describe('tickets of this listing, sold, held and available (void ones excluded)'),
+  numbered: z.boolean().describe('whether its seats carry numbers (then they can be picked one by one)'),
+  seats: z.array(ListingSeat).nullable().describe('the available seats, in order, when numbered; null otherwise'),
+});
+
+export const ListingPage = z.object({
+  items: z.array(ListingGroup),
+  total: z.number().int().describe('listings matching the filters, over all pages'),
+  ticketsAvailable: z.number().int().describe('available tickets in those listings'),
+  nextCursor: z.string().nullable(),
+});

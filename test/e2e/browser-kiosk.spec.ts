@@ -6,7 +6,7 @@ import { api, expect, shot, signedInPage, test } from './support/fixtures.js';
 async function smallTargets(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
-    const controls = document.querySelectorAll<HTMLElement>('button, a.btn, a.nav-link, a.event-card, input:not([type=checkbox]):not([type=radio]), select, label.seg, label.ticket-row');
+    const controls = document.querySelectorAll<HTMLElement>('button, a.btn, a.nav-link, a.event-card, input:not([type=checkbox]):not([type=radio]), select, label.seg, label.seat-pick');
     for (const el of controls) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
@@ -36,7 +36,7 @@ test('kiosk: touch-sized targets, visible focus rings, keyboard navigation and n
   ] as const) {
     await page.goto(path);
     if (heading) await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-    else await expect(page.getByTestId('ticket-row').first()).toBeVisible();
+    else await expect(page.getByTestId('listing-row').first()).toBeVisible();
     await page.waitForLoadState('networkidle');
     expect(await smallTargets(page), `small targets on ${path}`).toEqual([]);
   }

@@ -2,7 +2,7 @@ import { centsOf, isoDay } from './support/dates.js';
 import { api, expect, shot, signedInPage, test } from './support/fixtures.js';
 
 interface Best {
-  ticket: { id: number; section: string; row: string; seat: string | null; priceCents: number };
+  ticket: { id: number; listingId: number; section: string; row: string; seat: string | null; priceCents: number };
   reason: string;
 }
 interface EventItem {
@@ -44,11 +44,16 @@ test('search by city and date, take the best ticket, sell it for cash with chang
   await expect(panel.getByTestId('best-reason')).toHaveText(best.reason);
   await expect(panel.getByTestId('best-seat')).toContainText(`Sec ${best.ticket.section} · Row ${best.ticket.row}`);
 
-  // Narrow the list to the best ticket's section so every row is rendered, and see the ticket there.
+  // Narrow the list to the best ticket's section so every row is rendered, and see the ticket there:
+  // in its listing's row (one row per listing), counted among the section's tickets.
   await page.getByRole('textbox', { name: 'Section' }).fill(best.ticket.section);
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page.locator(`[data-ticket-id="${best.ticket.id}"]`)).toHaveCount(1);
-  const sectionCountBefore = await page.getByTestId('ticket-row').count();
+  const bestListing = page.locator(`[data-listing-id="${best.ticket.listingId}"]`);
+  await expect(bestListing).toHaveCount(1);
+  const listingLeftBefore = Number(await bestListing.getByTestId('listing-available').innerText());
+  expect(listingLeftBefore).toBeGreaterThan(0);
+  const sectionCountBefore = (await api<{ ticketsAvailable: number }>(`/api/v1/events/${event.id}/listings?section=${encodeURIComponent(best.ticket.section)}`)).ticketsAvailable;
+  await expect(page.getByTestId('ticket-count')).toHaveText(`${sectionCountBefore} tickets available`);
   await shot(page, testInfo, '03-event-tickets');
 
   await panel.getByRole('button', { name: /Take best ticket/ }).click();
@@ -90,8 +95,11 @@ test('search by city and date, take the best ticket, sell it for cash with chang
   await expect(page.getByTestId('ticket-count')).toHaveText(`${event.ticketsAvailable - 1} tickets available`);
   await page.getByRole('textbox', { name: 'Section' }).fill(best.ticket.section);
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page.getByTestId('ticket-row')).toHaveCount(sectionCountBefore - 1);
-  await expect(page.locator(`[data-ticket-id="${best.ticket.id}"]`)).toHaveCount(0);
+  await expect(page.getByTestId('ticket-count')).toHaveText(`${sectionCountBefore - 1} tickets available`);
+  if (listingLeftBefore === 1) await expect(bestListing).toHaveCount(0);
+  else await expect(bestListing.getByTestId('listing-available')).toHaveText(String(listingLeftBefore - 1));
+  const left = await api<{ items: { listingId: number; seats: { ticketId: number }[] | null }[] }>(`/api/v1/events/${event.id}/listings?section=${encodeURIComponent(best.ticket.section)}`);
+  expect(left.items.flatMap((g) => (g.seats ?? []).map((s) => s.ticketId))).not.toContain(best.ticket.id);
 
   // The order can be found again by its code.
   await page.getByRole('link', { name: /Orders/ }).click();
@@ -155,11 +163,16 @@ test('two clerks sell the same ticket at once: one sale, and a plain "sold elsew
 test('pick two tickets by hand and give them away as comps', async ({ browser }, testInfo) => {
   const events = await api<{ items: EventItem[] }>(`/api/v1/events?city=New%20York&from=${isoDay(0)}&to=${isoDay(70)}`);
   const event = events.items.find((e) => e.ticketsAvailable > 2)!;
+  // Single seats are picked by hand where they are numbered: a numbered listing dearer than any other tops the list.
+  await api('/api/v1/tickets', { json: { eventId: event.id, sellerId: 1, section: 'VIP', row: '1', seats: ['11', '12', '13'], priceCents: 99_900 } });
   const page = await signedInPage(browser);
   await page.goto(`/#/events/${event.id}`);
   await page.getByLabel('Sort').selectOption('-price');
-  const rows = page.getByTestId('ticket-row');
-  await expect(rows.first()).toBeVisible();
+  const first = page.getByTestId('listing-row').first();
+  await expect(first).toContainText('VIP');
+  await first.getByRole('button', { name: /^Pick seats of/ }).click();
+  const rows = first.getByTestId('seat-pick');
+  await expect(rows).toHaveCount(3);
   const picked = [await rows.nth(0).getAttribute('data-ticket-id'), await rows.nth(1).getAttribute('data-ticket-id')].map(Number);
   await rows.nth(0).getByRole('checkbox').check();
   await rows.nth(1).getByRole('checkbox').check();

@@ -3,6 +3,7 @@ import { formatCents } from '../../../shared/money.js';
 import type { OperationName, OpOutput, OpParsedInput } from '../../../shared/operations/index.js';
 import { normaliseOffsetDateTime, nowIso, toUtcIso } from '../../../shared/time.js';
 import * as eventsRepo from '../store/common/events-repo.js';
+import * as listingsRepo from '../store/common/listings-repo.js';
 import * as ordersRepo from '../store/common/orders-repo.js';
 import { recordVisit } from '../store/common/referrals-repo.js';
 import * as sellersRepo from '../store/common/sellers-repo.js';
@@ -150,6 +151,45 @@ export const handlers: Handlers = {
       cursor,
     );
     return { items: page.items.map(toTicket), total: page.total, nextCursor: page.next ? encodeCursor(page.next) : null };
+  },
+
+  listEventListings: async (ctx, q) => {
+    const db = ctx.store.reader;
+    if (!(await eventsRepo.eventExists(db, q.id))) throw notFound('event', q.id);
+    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
+      throw new AppError('VALIDATION_FAILED', 'minPrice is above maxPrice', { minPrice: q.minPrice, maxPrice: q.maxPrice });
+    }
+    const cursor = decodeCursor(q.cursor);
+    if (cursor && !listingsRepo.validListingCursor(q.sort, cursor)) {
+      throw new AppError('VALIDATION_FAILED', 'cursor is not one this server issued', { field: 'cursor' });
+    }
+    const page = await listingsRepo.pageEventListings(
+      db,
+      { eventId: q.id, section: q.section, minPrice: q.minPrice, maxPrice: q.maxPrice, minQuantity: q.minQuantity },
+      q.sort,
+      q.limit,
+      cursor,
+    );
+    return {
+      items: page.items.map((g) => ({
+        listingId: g.listing_id,
+        eventId: g.event_id,
+        sellerId: g.seller_id,
+        sellerName: g.seller_name,
+        section: g.section,
+        row: g.row,
+        priceCents: g.price_cents,
+        price: formatCents(g.price_cents),
+        currency: g.currency,
+        available: g.available,
+        total: g.total,
+        numbered: g.numbered,
+        seats: g.seats,
+      })),
+      total: page.total,
+      ticketsAvailable: page.ticketsAvailable,
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    };
   },
 
   bestTicket: async (ctx, q) => {

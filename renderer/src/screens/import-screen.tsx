@@ -69,7 +69,7 @@ export function ImportScreen() {
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
-  const refresh = () => Promise.all(['listImportBatches', 'getImportBatch', 'listEventTickets', 'searchEvents', 'getEvent', 'bestTicket'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
+  const refresh = () => Promise.all(['listImportBatches', 'getImportBatch', 'listEventTickets', 'listEventListings', 'searchEvents', 'getEvent', 'bestTicket'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
 
   async function choose(f: File | undefined) {
     if (!f) return;

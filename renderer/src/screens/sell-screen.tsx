@@ -49,9 +49,13 @@ export function SellScreen() {
   const idem = useIdempotencyKey();
 
   const sale = useOpMutation('createOrder');
+  const listingSale = useOpMutation('sellFromListing');
+  const pending = sale.isPending || listingSale.isPending;
   const tickets = cart?.tickets ?? [];
-  const totalCents = tender === 'comp' ? 0 : tickets.reduce((n, t) => n + t.priceCents, 0);
-  const currency = tickets[0]?.currency ?? 'USD';
+  const listing = cart?.listing ?? null;
+  const count = listing ? listing.quantity : tickets.length;
+  const totalCents = tender === 'comp' ? 0 : listing ? listing.quantity * listing.priceCents : tickets.reduce((n, t) => n + t.priceCents, 0);
+  const currency = listing?.currency ?? tickets[0]?.currency ?? 'USD';
   const tenderedCents = tenderedText.trim() === '' ? totalCents : parseMoneyToCents(tenderedText);
   const changeCents = tender === 'cash' && tenderedCents !== null ? tenderedCents - totalCents : null;
 
@@ -61,11 +65,11 @@ export function SellScreen() {
   }, [cart, tender]);
 
   const refreshTickets = () =>
-    Promise.all(['listEventTickets', 'bestTicket', 'getEvent', 'searchEvents', 'listOrders', 'getSeatMap', 'listHolds'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
+    Promise.all(['listEventTickets', 'listEventListings', 'bestTicket', 'getEvent', 'searchEvents', 'listOrders', 'getSeatMap', 'listHolds'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (!cart || sale.isPending) return;
+    if (!cart || pending) return;
     setFormError(null);
     if (tender === 'cash') {
       if (tenderedCents === null) return setFormError('Write the cash handed over as an amount such as 50 or 42.50.');
@@ -73,13 +77,50 @@ export function SellScreen() {
     }
     if (email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) return setFormError('That email address does not look right.');
     const customer = { ...(name.trim() ? { name: name.trim() } : {}), ...(email.trim() ? { email: email.trim() } : {}) };
+    const payment = tender === 'cash' ? { tender, tenderedCents: tenderedCents ?? totalCents } : { tender };
+    const done = async (res: { order: { code: string } }) => {
+      setCart(null);
+      await refreshTickets();
+      navigate(`/orders/${encodeURIComponent(res.order.code)}`, { sold: 1 });
+    };
+    if (cart.listing) {
+      // N of one listing: the server picks which N and sells them under its locks, or says how many are left.
+      const eventId = cart.event.id;
+      const listingInput: OpInput<'sellFromListing'> = {
+        id: cart.listing.listingId,
+        quantity: cart.listing.quantity,
+        ...(Object.keys(customer).length > 0 ? { customer } : {}),
+        ...(referral ? { referral } : {}),
+        payment,
+      };
+      // As for picked tickets: a retry after a network failure repeats the key, so it cannot sell twice.
+      const idempotencyKey = idem.keyFor(JSON.stringify(listingInput));
+      listingSale.mutate(
+        { ...listingInput, idempotencyKey },
+        {
+          onSuccess: async (res) => {
+            idem.settle(false);
+            await done(res);
+          },
+          onError: async (err) => {
+            idem.settle(err instanceof ClientError && err.code === 'NETWORK');
+            if (err instanceof ClientError && err.code === 'TICKET_UNAVAILABLE') {
+              setCart(null);
+              await refreshTickets();
+              navigate(`/events/${eventId}`, { notice: 'listing-short' });
+            }
+          },
+        },
+      );
+      return;
+    }
     const input: SaleInput = {
       ticketIds: cart.tickets.map((t) => t.id),
       ...(Object.keys(customer).length > 0 ? { customer } : {}),
       ...(referral ? { referral } : {}),
       // Seats this terminal holds on the seat map are sold from its holds; without the holder they read as taken.
       ...(cart.holder ? { holder: cart.holder } : {}),
-      payment: tender === 'cash' ? { tender, tenderedCents: tenderedCents ?? totalCents } : { tender },
+      payment,
     };
     const idempotencyKey = idem.keyFor(JSON.stringify(input));
     sale.mutate(
@@ -87,9 +128,7 @@ export function SellScreen() {
       {
         onSuccess: async (res) => {
           idem.settle(false);
-          setCart(null);
-          await refreshTickets();
-          navigate(`/orders/${encodeURIComponent(res.order.code)}`, { sold: 1 });
+          await done(res);
         },
         onError: async (err) => {
           idem.settle(err instanceof ClientError && err.code === 'NETWORK');
@@ -110,7 +149,7 @@ export function SellScreen() {
     formRef.current?.requestSubmit();
   });
 
-  if (!cart || cart.tickets.length === 0) {
+  if (!cart || (cart.tickets.length === 0 && !cart.listing)) {
     return (
       <section className="screen">
         <h1>Sell</h1>
@@ -148,10 +187,21 @@ export function SellScreen() {
         <div className="panel" style={{ display: 'flex', flexDirection: 'column', gap: 14 }}>
           <div>
             <h2>
-              {tickets.length} ticket{tickets.length === 1 ? '' : 's'}
+              {count} ticket{count === 1 ? '' : 's'}
             </h2>
             {cart.reason ? <p className="muted">Best ticket: {cart.reason}</p> : null}
             <ul className="line-list" aria-label="Tickets in this sale">
+              {listing ? (
+                <li data-testid="sale-line" data-listing-id={listing.listingId}>
+                  <span>
+                    <strong data-testid="sale-quantity">{listing.quantity}</strong> × {seatLabel({ section: listing.section, row: listing.row, seat: null })}
+                    <span className="muted"> · {listing.sellerName} · seats picked at sale</span>
+                  </span>
+                  <span className="spacer" />
+                  <span className="muted">{money(listing.priceCents, listing.currency)} each</span>
+                  <span>{money(listing.quantity * listing.priceCents, listing.currency)}</span>
+                </li>
+              ) : null}
               {tickets.map((t) => (
                 <li key={t.id} data-testid="sale-line">
                   <span>{seatLabel(t)}</span>
@@ -244,8 +294,9 @@ export function SellScreen() {
             </div>
           ) : null}
           <ErrorNotice error={sale.error && !(sale.error.code === 'TICKET_UNAVAILABLE') ? sale.error : null} />
-          <Button type="submit" variant="primary" big isDisabled={sale.isPending}>
-            {sale.isPending ? 'Selling…' : `Confirm sale · ${money(totalCents, currency)}`}
+          <ErrorNotice error={listingSale.error && !(listingSale.error.code === 'TICKET_UNAVAILABLE') ? listingSale.error : null} />
+          <Button type="submit" variant="primary" big isDisabled={pending}>
+            {pending ? 'Selling…' : `Confirm sale · ${money(totalCents, currency)}`}
           </Button>
           <p className="kbd-hint">
             <kbd>Enter</kbd> or <kbd>F9</kbd> confirms · <kbd>Tab</kbd> moves between fields

@@ -72,7 +72,7 @@ export function SellersScreen() {
   const sellers = useOp('listSellers', {});
   const events = useOp('searchEvents', { limit: 200 });
   const post = useOpMutation('postListing', {
-    onSuccess: () => Promise.all(['listSellers', 'listEventTickets', 'bestTicket', 'getEvent', 'searchEvents'].map((k) => qc.invalidateQueries({ queryKey: [k] }))),
+    onSuccess: () => Promise.all(['listSellers', 'listEventTickets', 'listEventListings', 'bestTicket', 'getEvent', 'searchEvents'].map((k) => qc.invalidateQueries({ queryKey: [k] }))),
   });
   const {
     register,

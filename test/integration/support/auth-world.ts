@@ -137,6 +137,7 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   getEvent: async (w) => ({ id: w.houseEventId }),
   updateEvent: async (w, role) => ({ id: await ownEvent(w, role), name: `Renamed ${w.seq()}` }),
   listEventTickets: async (w) => ({ id: w.houseEventId }),
+  listEventListings: async (w) => ({ id: w.houseEventId }),
   bestTicket: async (w) => ({ id: w.houseEventId }),
   searchTickets: async () => ({}),
   postListing: async (w, role) => ({ eventId: w.houseEventId, sellerId: role === 'seller' ? w.ownSellerId : w.sellerId, section: `P${w.seq()}`, row: '2', quantity: 2, priceCents: 900 }),
@@ -154,6 +155,10 @@ export const fixtures: Partial<Record<OperationName, Fixture>> = {
   sellAny: async (w) => {
     await freshTickets(w, 1);
     return { id: w.houseEventId };
+  },
+  sellFromListing: async (w) => {
+    const l = await full(w, 'postListing', { eventId: w.houseEventId, sellerId: w.sellerId, section: `L${w.seq()}`, row: '1', quantity: 2, priceCents: 1000 });
+    return { id: l.listing.id, quantity: 2 };
   },
   ingestOrderEvents: async (w) => ({
     channel: 'shop',

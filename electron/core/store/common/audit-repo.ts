@@ -36,7 +36,7 @@ export async function saleAuditOf(db: Trx, orderCode: string) {
     .selectFrom('audit_log')
     .select(['user_id', 'username', 'at'])
     .where('subject', '=', `order:${orderCode}`)
-    .where('operation', 'in', ['sellTicket', 'createOrder', 'sellAny'])
+    .where('operation', 'in', ['sellTicket', 'createOrder', 'sellAny', 'sellFromListing'])
     .orderBy('id')
     .executeTakeFirst();
 }

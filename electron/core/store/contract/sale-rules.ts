@@ -16,6 +16,13 @@ export function saleRequestHash(input: SaleInput): string {
     .digest('hex');
 }
 
+/** The same for "N of this listing": a repeat with the same key must ask for the same listing and quantity. */
+export function listingSaleRequestHash(listingId: number, quantity: number, sale: Omit<SaleInput, 'ticketIds'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ sellFromListing: listingId, quantity, ...sale, idempotencyKey: undefined }))
+    .digest('hex');
+}
+
 export const idempotencyKeyReused = (key: string) =>
   new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', { idempotencyKey: key });
 
@@ -80,6 +87,9 @@ export function saleResult(o: { id: number; code: string; ids: number[]; payment
     order: { id: o.id, code: o.code, ticketIds: o.ids, totalCents: p.totalCents, total: formatCents(p.totalCents), createdAt: o.now, changeDueCents: p.changeCents, tender: p.tender },
   };
 }
+
+export const notEnoughOfListing = (listingId: number, available: number) =>
+  new AppError('TICKET_UNAVAILABLE', `Only ${available} ticket(s) of listing ${listingId} are left`, { listingId, available });
 
 export const notEnoughLeft = (eventId: number, available: number) =>
   new AppError('TICKET_UNAVAILABLE', `Only ${available} ticket(s) of event ${eventId} are left`, { eventId, available });

@@ -23,6 +23,11 @@ export interface TaskTable {
     args: { channel: Channel; eventId: number; quantity: number; sale: Omit<SaleInput, 'ticketIds'>; holdNowMs: number };
     result: SaleResult;
   };
+  /** Picks N available tickets of one listing and sells them in the same transaction (the "Sell N" of a grouped row). */
+  sellListing: {
+    args: { channel: Channel; listingId: number; quantity: number; sale: Omit<SaleInput, 'ticketIds'>; requestHash: string; holdNowMs: number };
+    result: SaleResult;
+  };
   holdSeats: {
     args: { eventId: number; ticketIds: number[]; holder: string; expiresAt: string; now: string };
     result: HoldRow[];

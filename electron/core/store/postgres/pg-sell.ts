@@ -2,7 +2,7 @@ import { AppError, notFound } from '../../../../shared/errors.js';
 import { nowIso } from '../../../../shared/time.js';
 import { completeAuditRow, type AuditTemplate } from '../contract/audit-row.js';
 import { newOrderCode } from '../contract/order-code.js';
-import { idempotencyKeyReused, notEnoughLeft, saleCustomer, salePayment, saleResult, unavailableError } from '../contract/sale-rules.js';
+import { idempotencyKeyReused, notEnoughLeft, notEnoughOfListing, saleCustomer, salePayment, saleResult, unavailableError } from '../contract/sale-rules.js';
 import type { SeatChange } from '../contract/shapes.js';
 import type { SaleInput, SaleResult, TaskArgs } from '../contract/tasks.js';
 import { upsertCustomerSql } from '../common/customers-sql.js';
@@ -48,6 +48,15 @@ const FLIP = `UPDATE tickets t SET status = 'sold', updated_at = $2
 const FLIP_ANY = `UPDATE tickets t SET status = 'sold', updated_at = $3
   WHERE t.id IN (SELECT id FROM tickets WHERE event_id = $1 AND status = 'available'
                   ORDER BY price_cents, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+    AND t.status = 'available'
+  RETURNING t.id, t.event_id, t.price_cents, t.currency, (SELECT nextval($4::regclass)) AS order_id`;
+
+// "N of this listing": the same, within one listing, in seat order. Rows another terminal is selling
+// right now are skipped, never waited for; the outer guard flips only rows still available, and the
+// caller checks that it flipped all N (else it throws and the transaction rolls back).
+const FLIP_LISTING = `UPDATE tickets t SET status = 'sold', updated_at = $3
+  WHERE t.id IN (SELECT id FROM tickets WHERE listing_id = $1 AND status = 'available'
+                  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
     AND t.status = 'available'
   RETURNING t.id, t.event_id, t.price_cents, t.currency, (SELECT nextval($4::regclass)) AS order_id`;
 
@@ -194,6 +203,29 @@ export async function sellAnyPg(q: Queryable, ctx: SellContext, a: TaskArgs<'sel
   const byPrice = [...rows].sort((x, y) => x.price_cents - y.price_cents || x.id - y.id);
   const ids = byPrice.map((r) => Number(r.id));
   return finishSale(q, ctx, a.channel, { ...a.sale, ticketIds: ids }, ids, rows, '', now, a.audit, sold);
+}
+
+export async function sellListingPg(
+  q: Queryable,
+  ctx: SellContext,
+  a: TaskArgs<'sellListing'> & { audit?: AuditTemplate },
+  sold: SeatChange[],
+): Promise<SaleResult> {
+  const now = nowIso();
+  const key = a.sale.idempotencyKey;
+  if (key) {
+    const prior = await priorResponse(q, key, a.requestHash);
+    if (prior) return prior;
+  }
+  const rows = (await q.query<Flipped>({ name: 'sale_flip_listing', text: FLIP_LISTING, values: [a.listingId, a.quantity, now, ctx.ordersSequence] })).rows;
+  if (rows.length < a.quantity) {
+    const exists = await q.query('SELECT 1 FROM listings WHERE id = $1', [a.listingId]);
+    if (exists.rowCount === 0) throw notFound('listing', a.listingId);
+    // Thrown inside the transaction: the rows that did flip roll back with it.
+    throw notEnoughOfListing(a.listingId, rows.length);
+  }
+  const ids = rows.map((r) => Number(r.id)).sort((x, y) => x - y);
+  return finishSale(q, ctx, a.channel, { ...a.sale, ticketIds: ids }, ids, rows, a.requestHash, now, a.audit, sold);
 }
 
 async function priorResponse(q: Queryable, key: string, requestHash: string): Promise<SaleResult | null> {

@@ -17,7 +17,7 @@ import { busy, connectionProblem, describePgError, isConnectionError, isPoolBusy
 import { PgListener } from './pg-listener.js';
 import { PgRunner } from './pg-runner.js';
 import { cancelReservationPg, holdSeatsPg, releaseSeatsPg, reservePg, sweepPg } from './pg-seating.js';
-import { IdempotentTwin, sellAnyPg, sellInOneStatement, sellPg, twinResponse, type SellContext } from './pg-sell.js';
+import { IdempotentTwin, sellAnyPg, sellListingPg, sellInOneStatement, sellPg, twinResponse, type SellContext } from './pg-sell.js';
 import { schemaState } from './schema-version.js';
 
 export interface PgStoreOptions extends PoolOptions {
@@ -45,7 +45,7 @@ export class StoreOpenError extends Error {
 
 // synchronous_commit levels that wait for the local WAL flush (or more) before COMMIT returns.
 const DURABLE = new Set(['on', 'remote_write', 'remote_apply']);
-const SALE_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny']);
+const SALE_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'sellListing']);
 // Sales draw their order id before they insert the order; ROW EXCLUSIVE on orders from the start
 // keeps the rollups' SHARE lock waiting for them (pg-runner.ts pgDialect.lockForRollups). It does
 // not conflict with itself: sales never wait for each other here.
@@ -192,9 +192,10 @@ export class PgStore implements Store {
       return result;
     } catch (err) {
       // A concurrent request with the same Idempotency-Key committed first: answer what it answered.
-      const key = name === 'sell' ? (args as TaskArgs<'sell'>).input.idempotencyKey : undefined;
+      const key =
+        name === 'sell' ? (args as TaskArgs<'sell'>).input.idempotencyKey : name === 'sellListing' ? (args as TaskArgs<'sellListing'>).sale.idempotencyKey : undefined;
       if (key && (err instanceof IdempotentTwin || (err instanceof AppError && err.code === 'TICKET_UNAVAILABLE'))) {
-        const a = args as TaskArgs<'sell'>;
+        const a = args as TaskArgs<'sell'> | TaskArgs<'sellListing'>;
         const prior = await this.readerSql.get<{ request_hash: string }>('SELECT request_hash FROM idempotency_keys WHERE key = ?', [key]);
         if (prior || err instanceof IdempotentTwin) return (await twinResponse(this.pool, key, a.requestHash)) as TaskResult<K>;
       }
@@ -211,6 +212,8 @@ export class PgStore implements Store {
         return (await sellPg(client, this.sellContext, a as TaskArgs<'sell'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'sellAny':
         return (await sellAnyPg(client, this.sellContext, a as TaskArgs<'sellAny'> & TaskEnvelope, sold)) as TaskResult<K>;
+      case 'sellListing':
+        return (await sellListingPg(client, this.sellContext, a as TaskArgs<'sellListing'> & TaskEnvelope, sold)) as TaskResult<K>;
       case 'holdSeats':
         result = await holdSeatsPg(client, a as TaskArgs<'holdSeats'>);
         break;

@@ -26,6 +26,10 @@ function prepare(db: SQLite.Database) {
         "SELECT id FROM tickets WHERE event_id = ? AND status = 'available' ORDER BY price_cents, id LIMIT ?",
       )
       .pluck(),
+    ofListing: db
+      .prepare<[number, number]>("SELECT id FROM tickets WHERE listing_id = ? AND status = 'available' ORDER BY id LIMIT ?")
+      .pluck(),
+    listingExists: db.prepare<[number]>('SELECT 1 FROM listings WHERE id = ?').pluck(),
     eventExists: db.prepare<[number]>('SELECT 1 FROM events WHERE id = ?').pluck(),
     idemFind: db.prepare<[string], { request_hash: string; response_json: string }>(
       'SELECT request_hash, response_json FROM idempotency_keys WHERE key = ?',
@@ -97,6 +101,15 @@ export class SellStatements {
   /** Up to `limit` available tickets of the event, cheapest first (index tickets_available_by_event_price). */
   cheapestAvailable(eventId: number, limit: number): number[] {
     return this.p.cheapest.all(eventId, limit) as number[];
+  }
+
+  /** Up to `limit` available tickets of one listing, in seat order (index tickets_by_listing). */
+  availableOfListing(listingId: number, limit: number): number[] {
+    return this.p.ofListing.all(listingId, limit) as number[];
+  }
+
+  listingExists(listingId: number): boolean {
+    return this.p.listingExists.get(listingId) !== undefined;
   }
 
   eventExists(eventId: number): boolean {

@@ -1,7 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import { notFound } from '../../../../shared/errors.js';
 import { completeAuditRow } from '../contract/audit-row.js';
-import { notEnoughLeft } from '../contract/sale-rules.js';
+import { idempotencyKeyReused, notEnoughLeft, notEnoughOfListing } from '../contract/sale-rules.js';
+import type { SaleResult } from '../contract/tasks.js';
 import type { TaskArgs, TaskEnvelope, TaskName, TaskResult } from '../contract/tasks.js';
 import { insertAuditSync } from './audit-insert.js';
 import * as seating from './seating-writes.js';
@@ -27,6 +28,24 @@ const tasks: { [K in TaskName]: (db: SQLite.Database, a: TaskArgs<K>) => TaskRes
     return sellInTransaction(db, a.channel, { ...a.sale, ticketIds: ids }, ids, '', a.holdNowMs);
   },
 
+  // The same for N of one listing: the pick and the guarded flip share the writer's transaction.
+  sellListing: (db, a) => {
+    const st = sellStatements(db);
+    // A repeat of a sale that went through (same Idempotency-Key) answers the first one, before looking for tickets.
+    const key = a.sale.idempotencyKey;
+    const prior = key ? st.findIdempotencyKey(key) : undefined;
+    if (key && prior) {
+      if (prior.request_hash !== a.requestHash) throw idempotencyKeyReused(key);
+      return JSON.parse(prior.response_json) as SaleResult;
+    }
+    const ids = st.availableOfListing(a.listingId, a.quantity);
+    if (ids.length < a.quantity) {
+      if (!st.listingExists(a.listingId)) throw notFound('listing', a.listingId);
+      throw notEnoughOfListing(a.listingId, ids.length);
+    }
+    return sellInTransaction(db, a.channel, { ...a.sale, ticketIds: ids }, ids, a.requestHash, a.holdNowMs);
+  },
+
   holdSeats: (db, a) => {
     if (!seating.findEvent(db, a.eventId)) throw notFound('event', a.eventId);
     return seating.holdTickets(db, a);
@@ -49,7 +68,7 @@ const tasks: { [K in TaskName]: (db: SQLite.Database, a: TaskArgs<K>) => TaskRes
 };
 
 /** Tasks worth group-committing: the ones an on-sale rush sends by the thousand. The sweep runs alone. */
-export const GROUPED_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'holdSeats', 'releaseSeats', 'reserveTickets', 'cancelReservation']);
+export const GROUPED_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'sellListing', 'holdSeats', 'releaseSeats', 'reserveTickets', 'cancelReservation']);
 
 /** Runs one task in the current transaction; the audit entry, if any, is written in the same item. */
 export function runTask(db: SQLite.Database, name: string, args: unknown): unknown {

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { parseMoneyToCents } from '../../../shared/money.js';
 import type { OpInput, OpOutput } from '../../../shared/operations/index.js';
-import { ClientError, useClient, useOp } from '../client/index.js';
+import { ClientError, useClient, useOp, useStoreStatus } from '../client/index.js';
 import { BestTicketPanel } from '../components/best-ticket-panel.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button, SelectField } from '../components/ui.js';
@@ -54,6 +54,7 @@ export function EventTicketsScreen({ eventId }: { eventId: number }) {
   const client = useClient();
   const { query: routeQuery } = useRoute();
   const { setCart } = useCart();
+  const store = useStoreStatus();
   const event = useOp('getEvent', { id: eventId });
   const sellers = useOp('listSellers', {});
   const sellerName = useMemo(() => new Map((sellers.data?.items ?? []).map((s) => [s.id, s.name])), [sellers.data]);
@@ -181,7 +182,7 @@ export function EventTicketsScreen({ eventId }: { eventId: number }) {
                 Clear selection
               </Button>
             ) : null}
-            <Button variant="primary" isDisabled={selected.size === 0} onPress={() => startSale([...selected.values()], null)}>
+            <Button variant="primary" isDisabled={selected.size === 0 || !store.canSell} onPress={() => startSale([...selected.values()], null)}>
               Sell selected ({selected.size})
             </Button>
           </div>

@@ -5,6 +5,7 @@ import { useAuth } from '../auth/auth-context.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button } from '../components/ui.js';
 import { OwnPasswordForm } from './own-password-form.js';
+import { StoreSettingsPanel } from './store-settings-panel.js';
 
 function SecuritySettings() {
   const settings = useOp('getSecuritySettings', {});
@@ -139,6 +140,7 @@ export function TokensScreen() {
       </div>
       {user?.hasPassword ? <OwnPasswordForm /> : null}
       {isAdmin ? <SecuritySettings /> : null}
+      {isAdmin ? <StoreSettingsPanel /> : null}
     </section>
   );
 }

@@ -84,6 +84,8 @@ test('the database server stops: banner within seconds, selling paused and refus
   await shot(page, testInfo, 'store-unavailable-sell');
 
   // A sale sent anyway (F9 confirms from anywhere) is refused in plain words, never confirmed.
+  // Taller, so the banner, the paused button's form and the refusal are in one picture (docs/store-unavailable.png).
+  await page.setViewportSize({ width: 1280, height: 1000 });
   await page.keyboard.press('F9');
   const refusal = page.getByRole('alert').filter({ hasText: 'Not sold.' });
   await expect(refusal).toBeVisible({ timeout: 15_000 });
@@ -91,6 +93,21 @@ test('the database server stops: banner within seconds, selling paused and refus
   await expect(page.getByRole('heading', { level: 1, name: 'Sale complete' })).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1, name: 'Sell' })).toBeVisible();
   await shot(page, testInfo, 'store-unavailable-sale-refused');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Nobody is signed out by it: the window's focus asks who is signed in again (answered 503), the clerk stays.
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await page.waitForTimeout(1_000);
+  await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sell' })).toBeVisible();
+
+  // A window not signed in sees it on the sign-in screen.
+  const fresh = await browser.newContext({ baseURL: t.base });
+  const signIn = await fresh.newPage();
+  await signIn.goto('/');
+  await expect(signIn.getByTestId('store-banner')).toBeVisible({ timeout: 10_000 });
+  await shot(signIn, testInfo, 'store-unavailable-sign-in');
+  await fresh.close();
 
   // Every screen shows it: the events list too (its read fails, the banner says why).
   await page.goto('/#/events');

@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { startCoreHost } from '../../electron/core/host/core-host.js';
 import { freePort } from '../free-port.js';
+import { desktopWindow } from './support/desktop-window.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { eventWithTickets } from '../postgres/support/inventory.js';
 import { startTerminal, stopTerminals, withDb, type Terminal } from '../postgres/support/terminals.js';
@@ -194,4 +197,60 @@ test('Settings: the shared database in effect (password ****, read only under ma
   await result.scrollIntoViewIfNeeded();
   await shot(page, testInfo, 'store-settings-unreachable');
   await page.context().close();
+});
+
+test('desktop window (real preload and IPC bridge): Settings saves the URL for the next start; the banner follows health over IPC', async ({ browser }, testInfo) => {
+  const desktopUrl = await server.createDatabase('desktop_ui');
+  const dataDir = mkdtempSync(join(tmpdir(), 'marquee-desktop-store-e2e-'));
+  const persisted: (string | null)[] = [];
+  const host = await startCoreHost({
+    store: { dataDir, databaseUrl: desktopUrl },
+    version: 'e2e',
+    storeSettings: { source: 'settings', saved: desktopUrl, persist: (u) => void persisted.push(u) },
+  });
+  try {
+    const { page, context } = await desktopWindow(browser, host);
+    await expect(page.getByTitle('How this window talks to the box office')).toHaveText('Desktop');
+    await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible({ timeout: 30_000 });
+    await page.goto('http://marquee.test/index.html#/settings');
+    const panel = page.getByTestId('store-settings');
+    await expect(panel.getByTestId('store-engine')).toHaveText('PostgreSQL (shared server)', { timeout: 30_000 });
+    await expect(panel.getByTestId('store-source')).toContainText('saved in this app');
+    await expect(panel.getByTestId('store-readonly')).toHaveCount(0);
+    const input = panel.getByLabel(/Database URL/);
+    await expect(input).toHaveValue(/postgres:\/\/marquee:\*\*\*\*@127\.0\.0\.1:\d+\/desktop_ui/);
+
+    // Another database of the same server, saved for the next start: the real URL is persisted, the panel masks it.
+    const next = server.urlFor('desktop_next');
+    await input.fill(next);
+    await panel.getByRole('button', { name: 'Test connection' }).click();
+    await expect(panel.getByTestId('store-test-result')).toHaveAttribute('data-problem', 'database-missing', { timeout: 20_000 });
+    const save = panel.getByRole('button', { name: 'Save' });
+    await expect(save).toBeEnabled();
+    await save.click();
+    await expect(panel.getByTestId('store-saved-note')).toContainText('It applies at the next start');
+    await expect(panel.getByTestId('store-restart')).toContainText('restart Marquee to use it');
+    await expect(panel.getByTestId('store-saved')).toContainText('****@127.0.0.1');
+    await expect(panel.getByTestId('store-saved')).toContainText('/desktop_next');
+    expect(await panel.getByTestId('store-saved').innerText()).not.toContain(server.password);
+    expect(persisted).toEqual([next]);
+    await panel.getByTestId('store-saved-note').scrollIntoViewIfNeeded();
+    await shot(page, testInfo, 'desktop-store-settings-saved');
+
+    // The banner through the IPC client: the server stops, then comes back.
+    await page.goto('http://marquee.test/index.html#/events');
+    await expect(page.getByRole('heading', { level: 1, name: 'Events' })).toBeVisible();
+    const banner = page.getByTestId('store-banner');
+    await expect(banner).toHaveCount(0);
+    await server.stop();
+    await expect(banner).toBeVisible({ timeout: 5_000 });
+    await expect(banner).toContainText("Can't reach the shared database — selling is paused. Reconnecting…");
+    await shot(page, testInfo, 'desktop-store-unavailable');
+    await server.start();
+    await expect(banner).toHaveCount(0, { timeout: 20_000 });
+    await context.close();
+  } finally {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -141,7 +141,7 @@ export function StoreSettingsPanel() {
       )}
       {save.isSuccess ? (
         <div className="notice notice-ok" role="status" data-testid="store-saved-note">
-          Saved. {save.data.message}
+          Saved.{save.data.restartNeeded ? ' It applies at the next start of the app.' : ''}
         </div>
       ) : null}
     </form>

@@ -296,6 +296,8 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
       method,
       url,
       ...(body === 'csv' ? { bodyLimit: o.csvBodyLimit ?? 64 * 1024 * 1024 } : {}),
+      // Every open window polls health (the store banner): its requests are not logged one by one.
+      ...(name === 'health' ? { logLevel: 'warn' as const } : {}),
       handler: async (req, reply) => {
         const session = new HttpSessionPort(req, reply);
         const caller =

@@ -3,7 +3,8 @@ import { Component, useCallback, useEffect, useMemo, useRef, useState, type Reac
 import { AuthProvider, nextSignInMode, useAuth, useIdleSignOut } from './auth/auth-context.js';
 import { SignInScreen } from './auth/sign-in-screen.js';
 import { UserMenu } from './auth/user-menu.js';
-import { ClientProvider, createClient, transport, ClientError } from './client/index.js';
+import { ClientProvider, createClient, transport, ClientError, StoreStatusProvider, watchStore } from './client/index.js';
+import { StoreBanner } from './components/store-banner.js';
 import { navigate, useRoute } from './router.js';
 import { CartProvider, useCart } from './sale-cart.js';
 import { screens } from './screens/index.js';
@@ -15,7 +16,8 @@ export function makeQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         staleTime: 10_000,
-        // A rejected request (validation, not found, unauthorised) will not change by asking again.
+        // A rejected request (validation, not found, unauthorised) will not change by asking again;
+        // a lost store is followed by the banner, which refetches everything once it is back.
         retry: (count, e) => count < 2 && e instanceof ClientError && e.code === 'NETWORK',
         refetchOnWindowFocus: true,
       },
@@ -164,17 +166,25 @@ function Gate() {
 }
 
 export function App() {
-  const client = useMemo(() => createClient(), []);
+  // Every call goes through watchStore, so a STORE_UNAVAILABLE answer anywhere raises the banner at once.
+  const watch = useMemo(() => watchStore(createClient()), []);
   const queryClient = useMemo(() => makeQueryClient(), []);
   return (
-    <ClientProvider client={client}>
+    <ClientProvider client={watch.client}>
       <QueryClientProvider client={queryClient}>
-        <AuthProvider>
-          <CartProvider>
-            <IdleLock />
-            <Gate />
-          </CartProvider>
-        </AuthProvider>
+        <StoreStatusProvider watch={watch}>
+          <div className="app-frame">
+            <StoreBanner />
+            <div className="app-body">
+              <AuthProvider>
+                <CartProvider>
+                  <IdleLock />
+                  <Gate />
+                </CartProvider>
+              </AuthProvider>
+            </div>
+          </div>
+        </StoreStatusProvider>
       </QueryClientProvider>
     </ClientProvider>
   );

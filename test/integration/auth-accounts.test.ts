@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callerForUser, ensureAdmin, loginThrottle, sha256Hex } from '../../electron/core/auth/callers.js';
 import { SCRYPT, hashSecret, verifySecret } from '../../electron/core/auth/passwords.js';
 import { LoginThrottle } from '../../electron/core/auth/throttle.js';
@@ -143,6 +143,27 @@ describe('sign-in, throttling, tokens and sessions', () => {
     const me = (await (await http('/api/v1/auth/me', { cookie })).json()) as { user: { username: string } };
     expect(me.user.username).toBe('clerk1');
     expect((await http('/api/v1/users', { cookie })).status).toBe(403);
+  });
+
+  it('polling health (the store banner does, every second or two) does not keep an idle session alive', async () => {
+    const signIn = await http('/api/v1/auth/sign-in', { method: 'POST', json: { username: 'organizer1', password: ROLE_PASSWORD } });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await http('/api/v1/venues', { cookie })).status).toBe(200);
+    const real = Date.now.bind(Date);
+    const start = real();
+    const at = vi.spyOn(Date, 'now');
+    try {
+      // The page polls health with its cookie for 8 minutes (the idle lock is 5, the server allows 6).
+      for (const minutes of [2, 4, 6, 8]) {
+        at.mockImplementation(() => start + minutes * 60_000 + (real() - start));
+        const h = await http('/api/v1/health', { cookie });
+        expect(h.status).toBe(200);
+      }
+      // Nobody touched the box office meanwhile: the session is over.
+      expect((await http('/api/v1/venues', { cookie })).status).toBe(401);
+    } finally {
+      at.mockRestore();
+    }
   });
 
   it('first run creates one admin with one-time credentials, once', async () => {

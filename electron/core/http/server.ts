@@ -296,12 +296,18 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; sessions:
       method,
       url,
       ...(body === 'csv' ? { bodyLimit: o.csvBodyLimit ?? 64 * 1024 * 1024 } : {}),
+      // Every open window polls health (the store banner): its requests are not logged one by one.
+      ...(name === 'health' ? { logLevel: 'warn' as const } : {}),
       handler: async (req, reply) => {
         const session = new HttpSessionPort(req, reply);
         const caller =
-          def.permission === 'public'
-            ? await authenticate(req, false, session).catch(() => anonymous(session, `http ${req.ip}`)) // a stale cookie or token must not block sign-in or health
-            : await authenticate(req, true, session);
+          name === 'health'
+            ? // Health answers everyone alike, so it never looks at the cookie: the UI's banner polls it
+              // every second or two, and that must not keep an idle session alive (the idle lock).
+              anonymous(session, `http ${req.ip}`)
+            : def.permission === 'public'
+              ? await authenticate(req, false, session).catch(() => anonymous(session, `http ${req.ip}`)) // a stale cookie or token must not block sign-in
+              : await authenticate(req, true, session);
         const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const hasBody = req.body !== undefined && req.body !== null;
         if (hasBody && body === 'csv' && contentType !== 'text/csv') {

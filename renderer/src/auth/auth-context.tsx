@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Permission } from '../../../shared/operations/define.js';
 import type { OpOutput } from '../../../shared/operations/index.js';
-import { useClient } from '../client/index.js';
+import { isCode, useClient } from '../client/index.js';
 
 type Me = OpOutput<'whoAmI'>;
 export type SignedInUser = NonNullable<Me['user']>;
@@ -46,8 +46,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
 
   const refresh = useCallback(async () => {
-    const next = await client.whoAmI({}).catch((): Me => ({ user: null, permissions: ['public'], via: null, idleLockMinutes: 5 }));
-    setMe(next);
+    const signedOut: Me = { user: null, permissions: ['public'], via: null, idleLockMinutes: 5 };
+    try {
+      setMe(await client.whoAmI({}));
+    } catch (e) {
+      // A lost store (the banner says so) signs nobody out: keep who we were until it is back.
+      if (isCode(e, 'STORE_UNAVAILABLE')) setMe((prev) => prev ?? signedOut);
+      else setMe(signedOut);
+    }
   }, [client]);
 
   useEffect(() => {

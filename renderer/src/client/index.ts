@@ -30,3 +30,4 @@ export const transport = (): 'ipc' | 'http' => (ipcClient() ? 'ipc' : 'http');
 export function createClient(): MarqueeClient {
   return ipcClient() ?? createHttpClient();
 }
+export { StoreStatusProvider, useStoreStatus, watchStore, type StoreStatus, type StoreWatch } from './store-status.js';

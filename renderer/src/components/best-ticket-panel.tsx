@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { OpOutput } from '../../../shared/operations/index.js';
-import { ClientError, useOp } from '../client/index.js';
+import { ClientError, useOp, useStoreStatus } from '../client/index.js';
 import { money, seatLabel } from '../format.js';
 import { useShortcut } from '../shortcuts.js';
 import { ErrorNotice } from './error-notice.js';
@@ -18,6 +18,7 @@ const STRATEGIES: { value: Strategy; label: string }[] = [
 /** The answer to "what should I sell this customer?", one key away (F8). */
 export function BestTicketPanel({ eventId, onTake }: { eventId: number; onTake: (best: Best) => void }) {
   const [strategy, setStrategy] = useState<Strategy>('value');
+  const store = useStoreStatus();
   const [quantityText, setQuantityText] = useState('1');
   const quantity = Math.min(50, Math.max(1, Math.floor(Number(quantityText)) || 1));
   const best = useOp('bestTicket', { id: eventId, strategy, quantity }, { retry: false });
@@ -67,7 +68,7 @@ export function BestTicketPanel({ eventId, onTake }: { eventId: number; onTake: 
           <p className="best-reason" id="best-reason" data-testid="best-reason">
             {b.reason}
           </p>
-          <Button variant="primary" big onPress={() => onTake(b)} aria-label={`Take best ticket: ${seatLabel(b.ticket)}`}>
+          <Button variant="primary" big isDisabled={!store.canSell} onPress={() => onTake(b)} aria-label={`Take best ticket: ${seatLabel(b.ticket)}`}>
             Take best ticket
           </Button>
         </>

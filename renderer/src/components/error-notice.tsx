@@ -18,6 +18,10 @@ export function plainError(e: unknown): string {
       return `Please check the form: ${e.message}`;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 'This sale was already sent with different details. Start the sale again.';
+    case 'STORE_UNAVAILABLE': {
+      const problem = (e.details as { problem?: unknown } | undefined)?.problem;
+      return `Can't reach the shared database, so this was not done${typeof problem === 'string' ? ` (${problem})` : ''}. Try again once the red banner is gone: a sale sent again is never made twice.`;
+    }
     case 'TOO_MANY_REQUESTS':
       return 'The server is busy. Wait a moment and try again.';
     default:

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { parseMoneyToCents } from '../../../shared/money.js';
 import type { OpInput, OpOutput } from '../../../shared/operations/index.js';
-import { ClientError, useClient, useOp } from '../client/index.js';
+import { ClientError, useClient, useOp, useStoreStatus } from '../client/index.js';
 import { BestTicketPanel } from '../components/best-ticket-panel.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button, SelectField } from '../components/ui.js';
@@ -72,6 +72,7 @@ export function EventTicketsScreen({ eventId }: { eventId: number }) {
   const client = useClient();
   const { query: routeQuery } = useRoute();
   const { setCart } = useCart();
+  const store = useStoreStatus();
   const event = useOp('getEvent', { id: eventId });
 
   const initial: Filters = { section: routeQuery.get('section') ?? '', minPrice: '', maxPrice: '', minQuantity: '' };
@@ -263,7 +264,7 @@ export function EventTicketsScreen({ eventId }: { eventId: number }) {
                 Clear selection
               </Button>
             ) : null}
-            <Button variant={selected.size > 0 ? 'primary' : undefined} isDisabled={selected.size === 0} onPress={() => startSale([...selected.values()], null)}>
+            <Button variant={selected.size > 0 ? 'primary' : undefined} isDisabled={selected.size === 0 || !store.canSell} onPress={() => startSale([...selected.values()], null)}>
               Sell selected ({selected.size})
             </Button>
           </div>
@@ -357,7 +358,7 @@ export function EventTicketsScreen({ eventId }: { eventId: number }) {
                           +
                         </Button>
                       </span>
-                      <Button variant="primary" className="sell-n" data-role="sell" onPress={() => sellFromListing(g)}>
+                      <Button variant="primary" className="sell-n" data-role="sell" isDisabled={!store.canSell} onPress={() => sellFromListing(g)}>
                         Sell {n}
                       </Button>
                     </div>

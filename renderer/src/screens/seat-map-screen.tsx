@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ClientError, useClient, useOp } from '../client/index.js';
+import { ClientError, useClient, useOp, useStoreStatus } from '../client/index.js';
 import { seatsFromColumns } from '../../../shared/seat-columns.js';
 import { followSeats, terminalId, type SeatChange } from '../client/seat-feed.js';
 import { ErrorNotice } from '../components/error-notice.js';
@@ -58,6 +58,7 @@ function EventSeatMap({ eventId }: { eventId: number }) {
   const me = useMemo(() => terminalId(), []);
   const client = useClient();
   const { setCart } = useCart();
+  const store = useStoreStatus();
   // Live changes arrive by the feed while the map is open; what happened while it was closed, by a refetch on mount.
   const map = useOp('getSeatMap', { id: eventId, holder: me }, { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnMount: 'always' });
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
@@ -187,7 +188,7 @@ function EventSeatMap({ eventId }: { eventId: number }) {
             </ul>
             {mine.length > 0 ? (
               <div className="field-row">
-                <button type="button" className="btn btn-primary" onClick={() => void sell()}>
+                <button type="button" className="btn btn-primary" disabled={!store.canSell} onClick={() => void sell()}>
                   Sell {mine.length} seat(s) · {money(total)}
                 </button>
                 <button type="button" className="btn" onClick={() => void releaseAll()}>

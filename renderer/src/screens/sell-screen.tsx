@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { parseMoneyToCents } from '../../../shared/money.js';
 import type { OpInput } from '../../../shared/operations/index.js';
-import { ClientError, useClient, useOpMutation } from '../client/index.js';
+import { ClientError, useClient, useOpMutation, useStoreStatus } from '../client/index.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button, Segmented, SelectField } from '../components/ui.js';
 import { eventDateTime, money, quickCash, seatLabel } from '../format.js';
@@ -47,6 +47,7 @@ export function SellScreen() {
   const [referral, setReferral] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
   const idem = useIdempotencyKey();
+  const store = useStoreStatus();
 
   const sale = useOpMutation('createOrder');
   const listingSale = useOpMutation('sellFromListing');
@@ -103,7 +104,7 @@ export function SellScreen() {
             await done(res);
           },
           onError: async (err) => {
-            idem.settle(err instanceof ClientError && err.code === 'NETWORK');
+            idem.settle(err instanceof ClientError && (err.code === 'NETWORK' || err.code === 'STORE_UNAVAILABLE'));
             if (err instanceof ClientError && err.code === 'TICKET_UNAVAILABLE') {
               setCart(null);
               await refreshTickets();
@@ -131,7 +132,8 @@ export function SellScreen() {
           await done(res);
         },
         onError: async (err) => {
-          idem.settle(err instanceof ClientError && err.code === 'NETWORK');
+          // No answer, or the store lost mid-sale: it may have been made, so the same key asks again (never sells twice).
+          idem.settle(err instanceof ClientError && (err.code === 'NETWORK' || err.code === 'STORE_UNAVAILABLE'));
           if (err instanceof ClientError && err.code === 'TICKET_UNAVAILABLE') {
             const eventId = cart.event.id;
             setCart(null);
@@ -293,10 +295,10 @@ export function SellScreen() {
               {formError}
             </div>
           ) : null}
-          <ErrorNotice error={sale.error && !(sale.error.code === 'TICKET_UNAVAILABLE') ? sale.error : null} />
-          <ErrorNotice error={listingSale.error && !(listingSale.error.code === 'TICKET_UNAVAILABLE') ? listingSale.error : null} />
-          <Button type="submit" variant="primary" big isDisabled={pending}>
-            {pending ? 'Selling…' : `Confirm sale · ${money(totalCents, currency)}`}
+          <ErrorNotice error={sale.error && !(sale.error.code === 'TICKET_UNAVAILABLE') ? sale.error : null} title={sale.error?.code === 'STORE_UNAVAILABLE' ? 'Not sold.' : undefined} />
+          <ErrorNotice error={listingSale.error && !(listingSale.error.code === 'TICKET_UNAVAILABLE') ? listingSale.error : null} title={listingSale.error?.code === 'STORE_UNAVAILABLE' ? 'Not sold.' : undefined} />
+          <Button type="submit" variant="primary" big isDisabled={pending || !store.canSell}>
+            {pending ? 'Selling…' : store.canSell ? `Confirm sale · ${money(totalCents, currency)}` : 'Selling is paused (no database)'}
           </Button>
           <p className="kbd-hint">
             <kbd>Enter</kbd> or <kbd>F9</kbd> confirms · <kbd>Tab</kbd> moves between fields

@@ -5,6 +5,7 @@ import { useAuth } from '../auth/auth-context.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { Button } from '../components/ui.js';
 import { OwnPasswordForm } from './own-password-form.js';
+import { StoreSettingsPanel } from './store-settings-panel.js';
 
 function SecuritySettings() {
   const settings = useOp('getSecuritySettings', {});
@@ -53,7 +54,7 @@ function SecuritySettings() {
 
 /** API tokens of the signed-in user (admins: everyone's): created here, shown once, revoked at once. */
 export function TokensScreen() {
-  const { user } = useAuth();
+  const { user, can } = useAuth();
   const isAdmin = user?.role === 'admin';
   const [all, setAll] = useState(false);
   const [name, setName] = useState('');
@@ -139,6 +140,8 @@ export function TokensScreen() {
       </div>
       {user?.hasPassword ? <OwnPasswordForm /> : null}
       {isAdmin ? <SecuritySettings /> : null}
+      {/* The admin permission: an admin, or a desktop window the box office trusts without sign-in. */}
+      {can('admin') ? <StoreSettingsPanel /> : null}
     </section>
   );
 }

@@ -20,10 +20,10 @@ afterAll(async () => {
   for (const d of dbs) await d.drop();
 });
 
-async function setup(prefix: string, tickets = 20) {
+async function setup(prefix: string, tickets = 20, oneStatementSales = true) {
   const d = await freshPostgresDatabase(prefix);
   dbs.push(d);
-  const store = await openPgStore({ url: d.url, max: 6 });
+  const store = await openPgStore({ url: d.url, max: 6, oneStatementSales });
   stores.push(store);
   const sql = new pg.Client({ connectionString: d.url });
   await sql.connect();
@@ -57,8 +57,11 @@ function together(store: PgStore, attempts: Attempt[]) {
 const codeOf = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? ((r.reason as AppError).code ?? String(r.reason)) : 'OK');
 
 describe('PostgreSQL sell lane (group commit of walk-in sales)', () => {
-  it('two sales of one ticket in one batch: one sold, one 409; a sale that gets only part of its tickets is refused and puts them back; the rest commit together', async () => {
-    const { store, ids, commits, n } = await setup('batch_overlap');
+  it.each([
+    ['one statement', true],
+    ['transaction (savepoint put-back)', false],
+  ] as const)('two sales of one ticket in one batch: one sold, one 409; a sale that gets only part of its tickets is refused and puts them back; the rest commit together — %s', async (_, oneStatement) => {
+    const { store, ids, commits, n } = await setup('batch_overlap', 20, oneStatement);
     const [a, b, c, d, e, f, g] = ids as [number, number, number, number, number, number, number];
     await invoke(ctx(store), FULL_ACCESS, 'sellTicket', { id: g });
     commits.length = 0;
@@ -79,7 +82,11 @@ describe('PostgreSQL sell lane (group commit of walk-in sales)', () => {
     expect(after.alone - before.alone).toBe(2);
     const group = commits.filter((x) => x.kind === 'group');
     expect(group).toHaveLength(1);
-    expect(group[0]).toMatchObject({ items: 6, synchronous: 2 });
+    expect(group[0]).toMatchObject({ items: 4, synchronous: 2 });
+    // One statement if nothing changed between the read of the tickets and the write; else (or with
+    // it off) the transaction, which flipped all six sales' tickets and put back the losers'.
+    expect(after.oneStatement - before.oneStatement).toBe(oneStatement ? 1 : 0);
+    expect(after.transaction - before.transaction).toBe(oneStatement ? 0 : 1);
 
     expect(await n("SELECT count(*) AS n FROM tickets WHERE id = $1 AND status = 'available'", [c])).toBe(1);
     expect(await n("SELECT count(*) AS n FROM tickets WHERE id = ANY($1) AND status = 'sold'", [[a, b, d, e, f, g]])).toBe(6);
@@ -110,7 +117,10 @@ describe('PostgreSQL sell lane (group commit of walk-in sales)', () => {
     await sql.query('COMMIT');
     const results = await pending;
     expect(results.map(codeOf)).toEqual(['OK', 'VALIDATION_FAILED', 'OK', 'OK']);
-    expect(store.sellLaneStats()!.batches - before.batches).toBe(1);
+    const after = store.sellLaneStats()!;
+    expect(after.batches - before.batches).toBe(1);
+    // The read saw the old prices, so the one statement's guard refused and the transaction decided sale by sale.
+    expect(after.transaction - before.transaction).toBe(1);
     const [ra, , rc, rd] = results.map((r) => (r.status === 'fulfilled' ? r.value.order : null));
     expect(ra).toMatchObject({ ticketIds: [a], totalCents: 3100 });
     expect(rc).toMatchObject({ ticketIds: [c], totalCents: 2500 });

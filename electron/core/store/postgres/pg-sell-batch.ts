@@ -139,6 +139,144 @@ function decide(items: readonly SellArgs[], candidates: readonly number[], flipp
 
 const distinctSorted = (ids: Iterable<number>) => [...new Set(ids)].sort((a, b) => a - b);
 
+// Stand for the batch's order ids in the audit JSON written before the ids are drawn (inside the
+// statement): ID_BASE - k for the k-th sale, all of one width, never an id (ids are positive).
+const ID_BASE = -7654321000000;
+const REFUSED = 'marquee_batch_not_taken';
+
+// The whole batch as one statement (atomic in autocommit): the guarded flip of every ticket; a guard
+// that it took each one at the price and currency the payments were computed from, under a durable
+// synchronous_commit, else an error that undoes the statement; only then the order ids (under the
+// lock on orders the statement holds from its start, as BEGIN_SALE takes it) and every order, line,
+// payment and audit entry. The guard's ELSE depends on the flip's rows, so it is never folded at plan time.
+const ONE_STATEMENT = `WITH f AS (UPDATE tickets t SET status = 'sold', updated_at = $1
+      WHERE t.id = ANY($2::bigint[]) AND t.status = 'available'
+      RETURNING t.id, t.price_cents, t.currency),
+  g AS (SELECT count(*) AS n FROM f JOIN unnest($2::bigint[], $3::bigint[], $4::text[]) AS w(t, p, c) ON w.t = f.id AND w.p = f.price_cents AND w.c = f.currency),
+  ok AS (SELECT CASE WHEN g.n = cardinality($2::bigint[]) AND current_setting('synchronous_commit') IN ('on', 'remote_write', 'remote_apply') THEN 0
+                     ELSE ('${REFUSED}: ' || g.n || ' of ' || cardinality($2::bigint[]) || ', synchronous_commit ' || current_setting('synchronous_commit'))::bigint END AS z
+         FROM g),
+  x AS (SELECT nextval($5::regclass) + ok.z AS id, s.*
+        FROM ok, unnest($6::int[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
+          WITH ORDINALITY AS s(k, code, channel, total, currency, tender, tendered, change, n)),
+  o AS (INSERT INTO orders (id, code, customer_id, channel, referral, total_cents, currency, created_at)
+        SELECT x.id, x.code, NULL, x.channel, NULL, x.total, x.currency, $1 FROM x ORDER BY x.n),
+  i AS (INSERT INTO order_items (order_id, ticket_id, price_cents)
+        SELECT x.id, l.t, l.p FROM unnest($14::int[], $15::bigint[], $16::bigint[]) WITH ORDINALITY AS l(k, t, p, n) JOIN x ON x.k = l.k ORDER BY l.n),
+  p AS (INSERT INTO payments (order_id, tender, amount_cents, tendered_cents, change_cents, created_at)
+        SELECT x.id, x.tender, x.total, x.tendered, x.change, $1 FROM x ORDER BY x.n),
+  a AS (INSERT INTO audit_log (at, user_id, username, role, terminal, token_id, operation, subject, input_json, before_json, after_json)
+        SELECT a.at, a.user_id, a.username, a.role, a.terminal, a.token_id, a.operation, a.subject, a.input_json, a.before_json,
+               replace(a.after_json, '"id":' || (${ID_BASE} - a.k) || ',', '"id":' || x.id || ',')
+        FROM unnest($17::int[], $18::text[], $19::bigint[], $20::text[], $21::text[], $22::text[], $23::bigint[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[])
+          WITH ORDINALITY AS a(k, at, user_id, username, role, terminal, token_id, operation, subject, input_json, before_json, after_json, n)
+        JOIN x ON x.k = a.k ORDER BY a.n)
+  SELECT x.k, x.id FROM x`;
+
+interface Peeked {
+  id: number;
+  event_id: number;
+  status: string;
+  price_cents: number;
+  currency: string;
+}
+
+/**
+ * The batch in two round trips, no transaction: the tickets' prices read without a lock, then the
+ * statement above. Sales whose tickets the read did not find all available, or that want a ticket an
+ * earlier sale of the batch wants, are left out ('alone': answered on the per-sale path after the
+ * batch). Null when the guard refused (a ticket changed between the read and the statement): nothing
+ * was written, and the caller runs the batch as a transaction (sellBatchPg), which decides sale by sale.
+ */
+export async function sellBatchInOneStatement(q: Queryable, ctx: SellContext, items: readonly SellArgs[]): Promise<BatchOutcome[] | null> {
+  const outcomes: BatchOutcome[] = items.map(() => ({ kind: 'alone' }));
+  const all = distinctSorted(items.flatMap((a) => a.ids));
+  const peeked = new Map<number, Peeked>();
+  for (const r of (await q.query<Peeked>({ name: 'sale_batch_peek', text: 'SELECT id, event_id, status, price_cents, currency FROM tickets WHERE id = ANY($1::bigint[])', values: [all] })).rows) {
+    peeked.set(Number(r.id), r);
+  }
+  const taken = new Set<number>();
+  const chosen: Winner[] = [];
+  items.forEach((a, k) => {
+    const ids = a.ids;
+    if (!ids.every((id) => peeked.get(id)?.status === 'available' && !taken.has(id))) return;
+    let payment: Winner['payment'];
+    try {
+      payment = salePayment(a.input, ids, new Map(ids.map((id) => [id, peeked.get(id)!])));
+    } catch {
+      return; // refused at these prices: the per-sale path gives the answer at the prices it locks
+    }
+    for (const id of ids) taken.add(id);
+    chosen.push({ index: k, ids: [...ids], payment });
+  });
+  if (chosen.length === 0) return outcomes;
+  const now = nowIso();
+  const tickets = distinctSorted(taken);
+  for (let attempt = 0; ; attempt++) {
+    const codes = new Set<string>();
+    const built = chosen.map((w, j) => {
+      const a = items[w.index]!;
+      let code = newOrderCode();
+      while (codes.has(code)) code = newOrderCode();
+      codes.add(code);
+      const result = saleResult({ id: ID_BASE - j, code, ids: w.ids, payment: w.payment, now });
+      return { w, j, a, result, audit: a.audit ? completeAuditRow(a.audit, result) : null };
+    });
+    const withAudit = built.filter((b) => b.audit !== null);
+    const col = <T>(pick: (b: (typeof built)[number]) => T) => built.map(pick);
+    const acol = <T>(pick: (r: AuditInsert) => T) => withAudit.map((b) => pick(b.audit!));
+    const lines = built.flatMap((b) => b.w.payment.items.map((i) => [b.j, i.ticketId, i.priceCents] as const));
+    const values: unknown[] = [
+      now,
+      tickets,
+      tickets.map((id) => peeked.get(id)!.price_cents),
+      tickets.map((id) => peeked.get(id)!.currency),
+      ctx.ordersSequence,
+      col((b) => b.j),
+      col((b) => b.result.order.code),
+      col((b) => b.a.input.channel ?? b.a.channel),
+      col((b) => b.w.payment.totalCents),
+      col((b) => b.w.payment.currency),
+      col((b) => b.w.payment.tender),
+      col((b) => b.w.payment.tenderedCents),
+      col((b) => b.w.payment.changeCents),
+      lines.map((l) => l[0]),
+      lines.map((l) => l[1]),
+      lines.map((l) => l[2]),
+      withAudit.map((b) => b.j),
+      acol((r) => r.at),
+      acol((r) => r.user_id ?? null),
+      acol((r) => r.username ?? null),
+      acol((r) => r.role ?? null),
+      acol((r) => r.terminal ?? null),
+      acol((r) => r.token_id ?? null),
+      acol((r) => r.operation),
+      acol((r) => r.subject ?? null),
+      acol((r) => r.input_json),
+      acol((r) => r.before_json ?? null),
+      acol((r) => r.after_json ?? null),
+    ];
+    let rows: { k: number; id: number }[];
+    try {
+      rows = (await q.query<{ k: number; id: number }>({ name: 'sale_batch_one', text: ONE_STATEMENT, values })).rows;
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string; message?: string };
+      // The guard refused: nothing was written; the transaction decides sale by sale.
+      if (e.code === '22P02' && e.message?.includes(REFUSED)) return null;
+      // Order codes end in 25 random bits (order-code.ts); a clash with an existing code draws others.
+      if (e.code === '23505' && e.constraint === 'orders_code_key' && attempt < 3) continue;
+      throw err;
+    }
+    const idOf = new Map(rows.map((r) => [Number(r.k), Number(r.id)]));
+    for (const b of built) {
+      b.result.order.id = idOf.get(b.j)!;
+      const sold = soldChanges(b.w.ids.map((id) => ({ id, event_id: Number(peeked.get(id)!.event_id) })));
+      outcomes[b.w.index] = { kind: 'sold', result: b.result, sold };
+    }
+    return outcomes;
+  }
+}
+
 /**
  * The batch, inside the caller's transaction on client `q` (opened with a savepoint named `flip`).
  * Returns one outcome per sale, in order; throws only when a statement failed (the caller then rolls

@@ -22,6 +22,10 @@ export interface SellLaneStats {
   alone: number;
   /** Batches whose statements failed and whose sales were all run on their own. */
   fellBack: number;
+  /** Batches written as one statement (nothing changed between the read of their tickets and the write). */
+  oneStatement: number;
+  /** Batches written as a transaction that decided sale by sale (the one statement's guard refused, or it is off). */
+  transaction: number;
 }
 
 export interface Pending<A, R> {
@@ -31,7 +35,7 @@ export interface Pending<A, R> {
 }
 
 export class SellLane<A, R> {
-  readonly stats: SellLaneStats = { batches: 0, items: 0, largest: 0, alone: 0, fellBack: 0 };
+  readonly stats: SellLaneStats = { batches: 0, items: 0, largest: 0, alone: 0, fellBack: 0, oneStatement: 0, transaction: 0 };
   private queue: Pending<A, R>[] = [];
   private running = 0;
   private scheduled = false;

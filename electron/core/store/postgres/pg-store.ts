@@ -18,7 +18,7 @@ import { PgListener } from './pg-listener.js';
 import { PgRunner } from './pg-runner.js';
 import { cancelReservationPg, holdSeatsPg, releaseSeatsPg, reservePg, sweepPg } from './pg-seating.js';
 import { IdempotentTwin, sellAnyPg, sellInOneStatement, sellPg, twinResponse, type SellContext } from './pg-sell.js';
-import { batchable, sellBatchPg, type SellArgs } from './pg-sell-batch.js';
+import { batchable, sellBatchInOneStatement, sellBatchPg, type BatchOutcome, type SellArgs } from './pg-sell-batch.js';
 import { SellLane, type Pending, type SellLaneOptions, type SellLaneStats } from './pg-sell-lane.js';
 import { schemaState } from './schema-version.js';
 
@@ -248,13 +248,21 @@ export class PgStore implements Store {
       this.sellAlone(p.args).then(p.resolve, p.reject);
     };
     if (batch.length === 1) {
-      // Nothing to share a commit with: the per-sale path's two round trips, not the batch's five.
+      // Nothing to share a commit with: the per-sale path as it is.
       await this.sellAlone(batch[0]!.args).then(batch[0]!.resolve, batch[0]!.reject);
       return;
     }
-    let outcomes;
+    const args = batch.map((p) => p.args);
+    const written = (r: BatchOutcome[] | null) => (r ? r.filter((o) => o.kind === 'sold').length : 0);
+    let outcomes: BatchOutcome[] | null;
     try {
-      outcomes = await this.transact(BEGIN_SELL_BATCH, false, (client) => sellBatchPg(client, this.sellContext, batch.map((p) => p.args)), batch.length);
+      // Two round trips when nothing changed under the batch; else the transaction, which decides sale by sale.
+      outcomes = this.oneStatementSales ? await this.statement((client) => sellBatchInOneStatement(client, this.sellContext, args), written) : null;
+      if (outcomes) this.sellLane!.stats.oneStatement++;
+      else {
+        outcomes = await this.transact(BEGIN_SELL_BATCH, false, (client) => sellBatchPg(client, this.sellContext, args), written);
+        this.sellLane!.stats.transaction++;
+      }
     } catch (err) {
       if (err instanceof AppError && (err.code === 'STORE_UNAVAILABLE' || err.code === 'TOO_MANY_REQUESTS')) {
         for (const p of batch) p.reject(err);
@@ -315,7 +323,7 @@ export class PgStore implements Store {
    * lost connection is STORE_UNAVAILABLE and is never retried (a COMMIT that got no answer may or may
    * not have happened; the caller is told nothing was confirmed).
    */
-  private async transact<T>(begin: string, checkBeforeCommit: boolean, fn: (client: Client) => Promise<T>, items = 1): Promise<T> {
+  private async transact<T>(begin: string, checkBeforeCommit: boolean, fn: (client: Client) => Promise<T>, items: (r: T) => number = () => 1): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'The store is closed');
       if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
@@ -335,7 +343,8 @@ export class PgStore implements Store {
         if (checkBeforeCommit || sync === null) sync = (await client.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s;
         if (!DURABLE.has(sync)) throw new Error(`refusing to commit: synchronous_commit is ${sync}, the store requires on`);
         await client.query('COMMIT');
-        this.onCommit?.({ kind: items > 1 ? 'group' : 'write', items, synchronous: 2 });
+        const n = items(result);
+        this.onCommit?.({ kind: n > 1 ? 'group' : 'write', items: n, synchronous: 2 });
         return result;
       } catch (err) {
         if (isConnectionError(err)) broken = err;
@@ -360,7 +369,7 @@ export class PgStore implements Store {
    * deadlock or serialization failure runs fn again, a lost connection is STORE_UNAVAILABLE. fn's
    * writing statement checks in itself that its commit is durable.
    */
-  private async statement<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  private async statement<T>(fn: (client: Client) => Promise<T>, items: (r: T) => number = () => 1): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'The store is closed');
       if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
@@ -374,7 +383,8 @@ export class PgStore implements Store {
       let broken: unknown = null;
       try {
         const result = await fn(client);
-        if (result !== null) this.onCommit?.({ kind: 'write', items: 1, synchronous: 2 });
+        const n = result === null ? 0 : items(result);
+        if (n > 0) this.onCommit?.({ kind: n > 1 ? 'group' : 'write', items: n, synchronous: 2 });
         return result;
       } catch (err) {
         if (isConnectionError(err)) {

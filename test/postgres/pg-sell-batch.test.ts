@@ -159,7 +159,7 @@ describe('PostgreSQL sell lane (group commit of walk-in sales)', () => {
     expect(codeOf(results[0]!)).toBe('OK');
     expect(codeOf(results[3]!)).toBe('TICKET_UNAVAILABLE');
     expect(codeOf(results[4]!)).toBe('OK');
-    expect([results[1], results[2]].map(codeOf).sort()).toEqual(['OK', 'TICKET_UNAVAILABLE']);
+    expect([results[1]!, results[2]!].map(codeOf).sort()).toEqual(['OK', 'TICKET_UNAVAILABLE']);
     expect(await n("SELECT count(*) AS n FROM tickets WHERE status = 'sold'")).toBe(5);
     expect(await n('SELECT count(*) AS n FROM orders')).toBe(4);
     expect(await n('SELECT count(*) AS n FROM payments')).toBe(4);

@@ -166,6 +166,25 @@ describe('PostgreSQL sell lane (group commit of walk-in sales)', () => {
     expect(await n("SELECT count(*) AS n FROM audit_log WHERE operation IN ('sellTicket', 'createOrder')")).toBe(4);
   });
 
+  it('a batch that cannot reach the store is 503 for every sale of it, never run again sale by sale', async () => {
+    const { store, sql, ids, n } = await setup('batch_closed');
+    const before = store.sellLaneStats()!;
+    const pending = together(store, ids.slice(0, 5).map((id) => ({ op: 'sellTicket', id })));
+    // Closed before the batch is flushed (next turn of the event loop): the batch meets a store that is gone.
+    const closing = store.close();
+    const results = await pending;
+    await closing;
+    expect(results.map(codeOf)).toEqual(Array(5).fill('STORE_UNAVAILABLE'));
+    const after = store.sellLaneStats()!;
+    expect(after.items - before.items).toBe(5);
+    expect(after.batches - before.batches).toBe(1);
+    expect(after.fellBack - before.fellBack).toBe(0);
+    expect(after.alone - before.alone).toBe(0);
+    expect(await n('SELECT count(*) AS n FROM orders')).toBe(0);
+    expect(await n("SELECT count(*) AS n FROM tickets WHERE status = 'sold'")).toBe(0);
+    void sql;
+  });
+
   it('after batched sales the audit log holds exactly one entry per sale, as a sale alone writes it; order codes are distinct', async () => {
     const { store, sql, ids, n } = await setup('batch_audit', 60);
     // One sale alone first: the entry the per-sale path writes is the reference shape.

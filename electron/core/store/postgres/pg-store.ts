@@ -377,6 +377,8 @@ export class PgStore implements Store {
       try {
         client = await this.pool.connect();
       } catch (err) {
+        // Every connection busy is not an outage (as in transact): nothing was begun.
+        if (isPoolBusy(err)) throw busy();
         this.markDown(err);
         throw unavailable(connectionProblem(err));
       }

@@ -10,8 +10,15 @@ import type { SellContext } from './pg-sell.js';
 
 /**
  * Group commit for walk-in sales on PostgreSQL: the sales that arrive while another batch is being
- * written become ONE transaction of a handful of statements whatever their number, so a rush pays
- * one WAL flush and five round trips per batch instead of per sale.
+ * written (pg-sell-lane.ts) are written together, whatever their number, in a fixed handful of
+ * statements, so a rush pays one WAL flush and a few round trips per batch instead of per sale.
+ *
+ * Usually (sellBatchInOneStatement) in two round trips and no transaction: the tickets' prices read,
+ * then ONE autocommit statement that flips them all, checks that it took every one at the price read
+ * (else it undoes itself: nothing written) and writes every order, line, payment and audit entry.
+ * Sales whose tickets the read found taken, or wanted by an earlier sale of the batch, are left out
+ * and answered on their own afterwards. If the guard refused, the batch runs as a transaction
+ * (sellBatchPg), which decides sale by sale under the row locks.
  *
  * The transaction (BEGIN_SELL_BATCH in pg-store.ts opens it: ROW EXCLUSIVE on orders, a savepoint,
  * synchronous_commit read):

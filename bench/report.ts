@@ -295,6 +295,22 @@ BENCH_PG_LOOP_SECONDS, BENCH_PG_IMPORT_ROWS (0 skips the import), BENCH_PG_POOL,
 }
 
 /** The PostgreSQL phase: every target beside its baseline of the same run. */
+/** The sell lane's figures of the HTTP run (results saved before the lane existed have none). */
+function laneLine(p: PgBenchResult): string {
+  const c = p.serverCommits as Partial<PgBenchResult['serverCommits']>;
+  if (c.items === undefined) return '';
+  const l = c.sellLane;
+  const lane = l
+    ? `; sell lane: ${n0(l.batches ?? 0)} batches (${n0(l.oneStatement ?? 0)} as one statement, ${n0(l.transaction ?? 0)} as a transaction, largest ${n0(l.largest ?? 0)}), ${n0(l.alone ?? 0)} sales answered alone after a batch, ${n0(l.fellBack ?? 0)} batches fell back to one sale at a time`
+    : '; sell lane off';
+  return ` carrying ${n0(c.items)} sales (${n2(c.items / Math.max(1, p.serverCommits.commits))} a commit${lane})`;
+}
+
+function cpuLine(p: PgBenchResult): string {
+  if (p.serverCpuMs === undefined) return '';
+  return ` CPU per HTTP sell: the terminal's process ${n0((p.serverCpuMs * 1000) / Math.max(1, p.httpSells.requests))} µs, autocannon ${n0(p.httpSells.clientCpuUs ?? 0)} µs.`;
+}
+
 export function renderPostgres(p: BenchResults['postgres'], connections: number): string {
   if (p === null || p === undefined) return `## Several terminals, one PostgreSQL (issue 15)\n\nNot measured in this run (BENCH_POSTGRES=0).\n`;
   if ('error' in p) return `## Several terminals, one PostgreSQL (issue 15)\n\nThe PostgreSQL phase failed in this run:\n\n\`\`\`\n${p.error.slice(0, 2000)}\n\`\`\`\n`;
@@ -316,8 +332,8 @@ A throwaway PostgreSQL ${p.server.version.split(' ')[0]} started by the bench (t
 free port), durable as in production: fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, wal_sync_method=${s.wal_sync_method},
 full_page_writes=${s.full_page_writes}, commit_delay=${s.commit_delay}. ${n0(p.options.tickets)} tickets (built in ${n2(p.datasetSeconds)} s); each phase sells its own
 ticket ids. Each terminal is a server child (bench/server-child.ts over openPgStore, pool of ${p.options.pool} connections); the
-bare loop uses a pool of the same size. The terminal saw ${n0(p.serverCommits.commits)} commits in the HTTP run, each durable
-(synchronous_commit checked in the sale's own statement or transaction: ${p.serverCommits.synchronousSeen.join(', ')}, 2 = on).
+bare loop uses a pool of the same size. The terminal saw ${n0(p.serverCommits.commits)} commits in the HTTP run${laneLine(p)}, each durable
+(synchronous_commit checked in the sale's own statement or transaction: ${p.serverCommits.synchronousSeen.join(', ')}, 2 = on).${cpuLine(p)}
 Phase time ${n2(p.seconds)} s.
 
 ${table(

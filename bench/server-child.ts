@@ -28,6 +28,8 @@ async function main() {
   let pgStore: PgStore | null = null;
   let close: () => Promise<void>;
   let commits = 0;
+  // Writes those commits carried (a PostgreSQL sell batch is one commit of many sales).
+  let committedItems = 0;
   const synchronousSeen = new Set<number>();
   if (mode === 'hello') {
     const app = Fastify({ logger: false });
@@ -41,6 +43,7 @@ async function main() {
     await ensureAdmin(s, BENCH_TOKEN);
     s.onCommit = (info) => {
       commits++;
+      committedItems += info.items;
       synchronousSeen.add(info.synchronous);
     };
     const { app } = buildServer({ ctx: { store: s, version: 'bench' }, token: BENCH_TOKEN, port, logger: false });
@@ -80,7 +83,7 @@ async function main() {
         // Busy time of the serving thread (event-loop utilisation) and CPU of the whole process: what a request costs, whatever the machine's load.
         const elu = perf.eventLoopUtilization();
         const cpu = process.cpuUsage();
-        process.send!({ type: 'stats', stats, lane: store !== null && store.lane !== null, engine: pgStore ? 'postgres' : 'sqlite', commits, synchronousSeen: [...synchronousSeen], mainActiveMs: elu.active, cpuMs: (cpu.user + cpu.system) / 1000 });
+        process.send!({ type: 'stats', stats, lane: store !== null && store.lane !== null, engine: pgStore ? 'postgres' : 'sqlite', commits, committedItems, sellLane: pgStore?.sellLaneStats() ?? null, synchronousSeen: [...synchronousSeen], mainActiveMs: elu.active, cpuMs: (cpu.user + cpu.system) / 1000 });
       } else if (m.type === 'profile-start') {
         session.connect();
         await session.post('Profiler.enable');

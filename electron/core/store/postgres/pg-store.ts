@@ -18,6 +18,8 @@ import { PgListener } from './pg-listener.js';
 import { PgRunner } from './pg-runner.js';
 import { cancelReservationPg, holdSeatsPg, releaseSeatsPg, reservePg, sweepPg } from './pg-seating.js';
 import { IdempotentTwin, sellAnyPg, sellListingPg, sellInOneStatement, sellPg, twinResponse, type SellContext } from './pg-sell.js';
+import { batchable, sellBatchInOneStatement, sellBatchPg, type BatchOutcome, type SellArgs } from './pg-sell-batch.js';
+import { SellLane, type Pending, type SellLaneOptions, type SellLaneStats } from './pg-sell-lane.js';
 import { schemaState } from './schema-version.js';
 
 export interface PgStoreOptions extends PoolOptions {
@@ -31,6 +33,11 @@ export interface PgStoreOptions extends PoolOptions {
   retries?: number;
   /** Walk-in sales as one statement (pg-sell.ts sellInOneStatement); default on, off runs every sale as a transaction. */
   oneStatementSales?: boolean;
+  /**
+   * Walk-in sales that arrive together written as one transaction (pg-sell-batch.ts); default on
+   * (MARQUEE_PG_BATCH_SALES=0 turns it off), false runs each on its own. A lone sale takes the per-sale path either way.
+   */
+  batchSales?: boolean | SellLaneOptions;
 }
 
 /** The store could not be opened; the message says why in plain words (no password). */
@@ -51,6 +58,8 @@ const SALE_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'sellListi
 // not conflict with itself: sales never wait for each other here.
 const BEGIN_SALE = "BEGIN; LOCK TABLE orders IN ROW EXCLUSIVE MODE; SELECT current_setting('synchronous_commit') AS s";
 const BEGIN_TASK = "BEGIN; SELECT current_setting('synchronous_commit') AS s";
+// A batch of sales (pg-sell-batch.ts): as BEGIN_SALE, and a savepoint to put tickets back to.
+const BEGIN_SELL_BATCH = "BEGIN; LOCK TABLE orders IN ROW EXCLUSIVE MODE; SAVEPOINT flip; SELECT current_setting('synchronous_commit') AS s";
 
 type Client = pg.PoolClient;
 
@@ -79,6 +88,7 @@ export class PgStore implements Store {
   private closed = false;
   private readonly retries: number;
   private readonly oneStatementSales: boolean;
+  private readonly sellLane: SellLane<SellArgs, TaskResult<'sell'>> | null;
 
   private constructor(
     readonly options: PgStoreOptions,
@@ -88,6 +98,14 @@ export class PgStore implements Store {
     this.location = `PostgreSQL ${describeUrl(options.url)}`;
     this.retries = options.retries ?? 5;
     this.oneStatementSales = options.oneStatementSales ?? process.env.MARQUEE_PG_ONE_STATEMENT_SALES !== '0';
+    const batch = options.batchSales ?? process.env.MARQUEE_PG_BATCH_SALES !== '0';
+    const envNum = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+    const laneOptions: SellLaneOptions = {
+      maxBatch: envNum(process.env.MARQUEE_PG_BATCH_MAX),
+      inFlight: envNum(process.env.MARQUEE_PG_BATCH_IN_FLIGHT),
+      ...(typeof batch === 'object' ? batch : {}),
+    };
+    this.sellLane = batch === false ? null : new SellLane((b) => this.sellBatch(b), laneOptions);
     this.reader = kyselyOn(pool);
     this.readerSql = new PgRunner(pool);
     this.auth = new PgAuthLookups(pool);
@@ -179,15 +197,13 @@ export class PgStore implements Store {
   async task<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
     try {
       if (!SALE_TASKS.has(name)) return await this.transact(BEGIN_TASK, false, (client) => this.runTask(client, name, args, []));
-      let sold: SeatChange[] = [];
-      if (name === 'sell' && this.oneStatementSales) {
-        const quick = await this.statement((client) => sellInOneStatement(client, this.sellContext, args as TaskArgs<'sell'> & TaskEnvelope, (sold = [])));
-        if (quick) {
-          this.feed.soldCommitted(sold);
-          return quick as TaskResult<K>;
-        }
+      if (name === 'sell') {
+        const a = args as SellArgs;
+        if (this.sellLane && batchable(a)) return (await this.sellLane.submit(a)) as TaskResult<K>;
+        return (await this.sellAlone(a)) as TaskResult<K>;
       }
-      const result = await this.transact(BEGIN_SALE, false, (client) => this.runTask(client, name, args, (sold = [])));
+      const sold: SeatChange[] = [];
+      const result = await this.transact(BEGIN_SALE, false, (client) => this.runTask(client, name, args, sold));
       this.feed.soldCommitted(sold);
       return result;
     } catch (err) {
@@ -201,6 +217,74 @@ export class PgStore implements Store {
       }
       throw err;
     }
+  }
+
+  /** What the sell lane has done so far (tests, the bench). */
+  sellLaneStats(): SellLaneStats | null {
+    return this.sellLane ? { ...this.sellLane.stats } : null;
+  }
+
+  /** One sale on its own: a walk-in as one statement if it can be, else (or if refused there) as a transaction. */
+  private async sellAlone(a: SellArgs): Promise<TaskResult<'sell'>> {
+    let sold: SeatChange[] = [];
+    if (this.oneStatementSales) {
+      const quick = await this.statement((client) => sellInOneStatement(client, this.sellContext, a, (sold = [])));
+      if (quick) {
+        this.feed.soldCommitted(sold);
+        return quick;
+      }
+    }
+    const result = await this.transact(BEGIN_SALE, false, (client) => this.runTask(client, 'sell', a, (sold = [])));
+    this.feed.soldCommitted(sold);
+    return result;
+  }
+
+  /**
+   * The sell lane's batch (pg-sell-batch.ts): one transaction for every sale in it, then each caller
+   * answered. A sale the batch did not take runs on its own after COMMIT; if the batch failed (not for
+   * a lost connection or a closed store, which every sale of it is told), every sale runs on its own.
+   */
+  private async sellBatch(batch: Pending<SellArgs, TaskResult<'sell'>>[]): Promise<void> {
+    const alone = (p: Pending<SellArgs, TaskResult<'sell'>>) => {
+      this.sellAlone(p.args).then(p.resolve, p.reject);
+    };
+    if (batch.length === 1) {
+      // Nothing to share a commit with: the per-sale path as it is.
+      await this.sellAlone(batch[0]!.args).then(batch[0]!.resolve, batch[0]!.reject);
+      return;
+    }
+    const args = batch.map((p) => p.args);
+    const written = (r: BatchOutcome[] | null) => (r ? r.filter((o) => o.kind === 'sold').length : 0);
+    let outcomes: BatchOutcome[] | null;
+    try {
+      // Two round trips when nothing changed under the batch; else the transaction, which decides sale by sale.
+      outcomes = this.oneStatementSales ? await this.statement((client) => sellBatchInOneStatement(client, this.sellContext, args), written) : null;
+      if (outcomes) this.sellLane!.stats.oneStatement++;
+      else {
+        outcomes = await this.transact(BEGIN_SELL_BATCH, false, (client) => sellBatchPg(client, this.sellContext, args), written);
+        this.sellLane!.stats.transaction++;
+      }
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'STORE_UNAVAILABLE' || err.code === 'TOO_MANY_REQUESTS')) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
+      this.sellLane!.stats.fellBack++;
+      batch.forEach(alone);
+      return;
+    }
+    const sold: SeatChange[] = [];
+    for (const o of outcomes) if (o.kind === 'sold') sold.push(...o.sold);
+    this.feed.soldCommitted(sold);
+    outcomes.forEach((o, k) => {
+      const p = batch[k]!;
+      if (o.kind === 'sold') p.resolve(o.result);
+      else if (o.kind === 'refused') p.reject(o.error);
+      else {
+        this.sellLane!.stats.alone++;
+        alone(p);
+      }
+    });
   }
 
   private async runTask<K extends TaskName>(client: Client, name: K, args: TaskArgs<K>, sold: SeatChange[]): Promise<TaskResult<K>> {
@@ -242,7 +326,7 @@ export class PgStore implements Store {
    * lost connection is STORE_UNAVAILABLE and is never retried (a COMMIT that got no answer may or may
    * not have happened; the caller is told nothing was confirmed).
    */
-  private async transact<T>(begin: string, checkBeforeCommit: boolean, fn: (client: Client) => Promise<T>): Promise<T> {
+  private async transact<T>(begin: string, checkBeforeCommit: boolean, fn: (client: Client) => Promise<T>, items: (r: T) => number = () => 1): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'The store is closed');
       if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
@@ -262,7 +346,8 @@ export class PgStore implements Store {
         if (checkBeforeCommit || sync === null) sync = (await client.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s;
         if (!DURABLE.has(sync)) throw new Error(`refusing to commit: synchronous_commit is ${sync}, the store requires on`);
         await client.query('COMMIT');
-        this.onCommit?.({ kind: 'write', items: 1, synchronous: 2 });
+        const n = items(result);
+        this.onCommit?.({ kind: n > 1 ? 'group' : 'write', items: n, synchronous: 2 });
         return result;
       } catch (err) {
         if (isConnectionError(err)) broken = err;
@@ -287,7 +372,7 @@ export class PgStore implements Store {
    * deadlock or serialization failure runs fn again, a lost connection is STORE_UNAVAILABLE. fn's
    * writing statement checks in itself that its commit is durable.
    */
-  private async statement<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  private async statement<T>(fn: (client: Client) => Promise<T>, items: (r: T) => number = () => 1): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'The store is closed');
       if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
@@ -295,13 +380,16 @@ export class PgStore implements Store {
       try {
         client = await this.pool.connect();
       } catch (err) {
+        // Every connection busy is not an outage (as in transact): nothing was begun.
+        if (isPoolBusy(err)) throw busy();
         this.markDown(err);
         throw unavailable(connectionProblem(err));
       }
       let broken: unknown = null;
       try {
         const result = await fn(client);
-        if (result !== null) this.onCommit?.({ kind: 'write', items: 1, synchronous: 2 });
+        const n = result === null ? 0 : items(result);
+        if (n > 0) this.onCommit?.({ kind: n > 1 ? 'group' : 'write', items: n, synchronous: 2 });
         return result;
       } catch (err) {
         if (isConnectionError(err)) {

@@ -18,7 +18,7 @@
 // CRASH_SEED=<n> replays a run's choices and kill times (the thread interleaving still varies); the seed
 // is printed at the start and in every failure.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -26,10 +26,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFile } from '../../electron/core/app-paths.js';
 import { openDataDir } from '../../electron/core/boot.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
+import { migrations } from '../../electron/core/store/sqlite/migrations/index.js';
 import { mulberry32 } from '../../shared/prng.js';
 import { buildCrashWorkload } from './support/crash-bundle.js';
 
 const CYCLES = 50;
+const MIGRATIONS = Object.keys(migrations).length;
 const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 31);
 const SALE_OPS = `('sellTicket','createOrder','sellAny')`;
 
@@ -50,8 +52,6 @@ beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'marquee-crash-'));
   dataDir = join(base, 'data');
   bundle = await buildCrashWorkload(join(base, 'bundle'));
-  const setup = await runChild(['setup', dataDir], null);
-  expect(setup.exit, setup.stderr).toEqual({ code: 0, signal: null });
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -68,10 +68,10 @@ interface ChildRun {
  * (`afterReady` false) or after it printed ready. Only complete lines count: a line cut by the kill
  * was never acknowledged.
  */
-function runChild(args: string[], kill: { afterReady: boolean; ms: number } | null): Promise<ChildRun> {
+function runChild(args: string[], kill: { afterReady: boolean; ms: number } | null, env: Record<string, string> = {}): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MARQUEE_LOG: '0' } });
+    const child = spawn(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MARQUEE_LOG: '0', ...env } });
     const out: ChildRun = { lines: [], exit: { code: null, signal: null }, stderr: '', readyAt: null, killedAt: null };
     let buf = '';
     const killNow = () => {
@@ -132,9 +132,26 @@ function absorb(model: Model, lines: Record<string, unknown>[], cycle: number) {
   }
 }
 
-/** Every property of the file; `recovered` = opened by the app since the kill (no import may still be running). */
-function check(file: string, model: Model, recovered: boolean, where: string) {
-  const db = new SQLite(file);
+interface Seen {
+  /** Migrations applied (of MIGRATIONS); fewer = the kill landed while a new file was being made. */
+  migrations: number;
+  /** Import batches left running, by phase. */
+  staging: number;
+  publishing: number;
+}
+
+/**
+ * Every property of the file; `recovered` = opened by the app since the kill (no import may still be
+ * running). A file the kill left without its full schema (the first runs die in their migrations) can
+ * hold nothing acknowledged: it is checked for integrity only.
+ */
+function check(file: string, model: Model, recovered: boolean, where: string): Seen {
+  const seen: Seen = { migrations: 0, staging: 0, publishing: 0 };
+  if (!existsSync(file)) {
+    if (model.orders.size > 0) throw new Error(`${where}: the data file is gone`);
+    return seen;
+  }
+  const db = new SQLite(file, { fileMustExist: true });
   const failures: string[] = [];
   const fail = (m: string) => failures.length < 20 && failures.push(m);
   try {
@@ -147,6 +164,16 @@ function check(file: string, model: Model, recovered: boolean, where: string) {
     if (integrity !== 'ok') fail(`integrity_check: ${String(integrity)}`);
     const fk = db.pragma('foreign_key_check') as unknown[];
     if (fk.length > 0) fail(`foreign_key_check: ${JSON.stringify(fk.slice(0, 5))}`);
+    const hasMigrations = one(`SELECT count(*) FROM sqlite_master WHERE name = 'kysely_migration'`) === 1;
+    seen.migrations = hasMigrations ? (one('SELECT count(*) FROM kysely_migration') as number) : 0;
+    if (seen.migrations < MIGRATIONS) {
+      if (recovered || model.orders.size > 0) fail(`only ${seen.migrations} of ${MIGRATIONS} migrations applied`);
+      // Each migration commits whole: no table of a migration that is not recorded.
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[]).sort();
+      if (seen.migrations === 0 && tables.length > 0) fail(`no migration recorded, yet tables ${tables.join(', ')} exist`);
+      if (failures.length > 0) throw new Error(`${where}:\n  ${failures.join('\n  ')}`);
+      return seen;
+    }
 
     // Balances over the whole file.
     zero('tickets in two live orders', 'SELECT count(*) FROM (SELECT ticket_id FROM order_items WHERE voided_at IS NULL GROUP BY ticket_id HAVING count(*) > 1)');
@@ -172,6 +199,8 @@ function check(file: string, model: Model, recovered: boolean, where: string) {
       if (b.status === 'completed') {
         if (b.listings !== b.rows_imported || b.tickets !== b.tickets_created) fail(`completed batch ${b.id}: ${b.listings}/${b.rows_imported} listings, ${b.tickets}/${b.tickets_created} tickets`);
       } else if (b.status === 'running') {
+        if (b.phase === 'staging') seen.staging++;
+        else seen.publishing++;
         if (recovered) fail(`batch ${b.id} still running after recovery`);
         else if (b.phase === 'staging' && b.listings > 0) fail(`batch ${b.id} is staging but ${b.listings} of its listings are visible`);
       } else if (b.listings > 0 || b.tickets > 0) fail(`${b.status} batch ${b.id} left ${b.listings} listings, ${b.tickets} tickets`);
@@ -235,6 +264,7 @@ function check(file: string, model: Model, recovered: boolean, where: string) {
     db.close();
   }
   if (failures.length > 0) throw new Error(`${where}:\n  ${failures.join('\n  ')}`);
+  return seen;
 }
 
 describe('crash consistency: SIGKILL at random points of a mixed workload, 50 times on one file', () => {
@@ -244,7 +274,7 @@ describe('crash consistency: SIGKILL at random points of a mixed workload, 50 ti
     const rand = mulberry32(SEED);
     const model: Model = { orders: new Map(), holds: new Map(), reservations: new Map(), imports: new Map(), partner: new Map() };
     const file = databaseFile(dataDir);
-    const stats = { beforeReady: 0, acks: 0, maxAcks: 0, recoveredByChild: 0 };
+    const stats = { beforeReady: 0, inMigrations: 0, inStaging: 0, inPublishing: 0, acks: 0, maxAcks: 0, recoveredByChild: 0 };
     const ms = { child: 0, ready: 0, check: 0, reopen: 0 };
     let t = performance.now();
     const lap = (k: keyof typeof ms) => {
@@ -253,15 +283,20 @@ describe('crash consistency: SIGKILL at random points of a mixed workload, 50 ti
       t = now;
     };
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
-      const where = `CRASH_SEED=${SEED} run ${cycle}`;
-      // One kill in eight lands while the child starts (opening, migrating, recovering imports); the
-      // rest 20–800 ms into the workload.
-      const early = rand() < 0.125;
-      const kill = early ? { afterReady: false, ms: 30 + Math.floor(rand() * 400) } : { afterReady: true, ms: 20 + Math.floor(rand() * 780) };
+      let where = `CRASH_SEED=${SEED} run ${cycle}`;
+      // The first three runs start on a new file and are killed while they make it (migrations, the
+      // venue and events); later, one kill in eight lands while the child starts (opening, recovering
+      // imports); the rest 20–800 ms into the workload.
+      const early = cycle <= 3 || rand() < 0.125;
+      const kill = early ? { afterReady: false, ms: 30 + Math.floor(rand() * (cycle <= 3 ? 1500 : 400)) } : { afterReady: true, ms: 20 + Math.floor(rand() * 780) };
       t = performance.now();
-      const run = await runChild(['run', dataDir, String(SEED), String(cycle)], kill);
+      // The first two also kill themselves at a chosen schema statement of the new file's migrations
+      // (115 in all), unless the timer comes first.
+      const env: Record<string, string> = cycle <= 2 ? { CRASH_KILL_AT_DDL: String(1 + Math.floor(rand() * (cycle === 1 ? 115 : 40))) } : {};
+      const run = await runChild(['run', dataDir, String(SEED), String(cycle)], kill, env);
       lap('child');
       ms.ready += run.readyAt ?? 0;
+      if (env.CRASH_KILL_AT_DDL) where += ` (CRASH_KILL_AT_DDL=${env.CRASH_KILL_AT_DDL})`;
       if (run.exit.signal !== 'SIGKILL') throw new Error(`${where}: the workload ended by itself (${JSON.stringify(run.exit)}): ${run.stderr}`);
       if (run.readyAt === null) stats.beforeReady++;
       const acks = run.lines.filter((l) => l.ack !== undefined).length;
@@ -271,12 +306,15 @@ describe('crash consistency: SIGKILL at random points of a mixed workload, 50 ti
 
       // The file as the kill left it (opening it replays the WAL, as any next start would).
       t = performance.now();
-      check(file, model, false, `${where}, as killed ${Math.round(run.killedAt ?? 0)} ms after start (${run.readyAt === null ? 'before ready' : `ready at ${Math.round(run.readyAt)} ms`})`);
+      const seen = check(file, model, false, `${where}, as killed ${Math.round(run.killedAt ?? 0)} ms after start (${run.readyAt === null ? 'before ready' : `ready at ${Math.round(run.readyAt)} ms`})`);
+      if (seen.migrations < MIGRATIONS) stats.inMigrations++;
+      stats.inStaging += seen.staging;
+      stats.inPublishing += seen.publishing;
 
       lap('check');
-      // Two runs in three the app opens it here (migrations, import recovery) and sells; every third
-      // run the next child does that itself, so kills land in its recovery too.
-      if (cycle % 3 === 0 && cycle < CYCLES) {
+      // Most runs the app opens it here (migrations, import recovery) and sells; after the first three
+      // and every third run the next child does that itself, so kills land in its migrations and recovery too.
+      if ((cycle <= 3 || cycle % 3 === 0) && cycle < CYCLES) {
         stats.recoveredByChild++;
         continue;
       }
@@ -298,7 +336,8 @@ describe('crash consistency: SIGKILL at random points of a mixed workload, 50 ti
     }
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `crash-consistency: ${CYCLES} kills in ${seconds.toFixed(1)} s (${stats.beforeReady} before ready, ${stats.recoveredByChild} recovered by the next run), ` +
+      `crash-consistency: ${CYCLES} kills in ${seconds.toFixed(1)} s (${stats.beforeReady} before ready, ${stats.inMigrations} with the schema unfinished, ` +
+        `imports left running: ${stats.inStaging} staging, ${stats.inPublishing} publishing; ${stats.recoveredByChild} recovered by the next run), ` +
         `${stats.acks} acknowledged writes (at most ${stats.maxAcks} in one run); model: ${model.orders.size} orders, ${model.holds.size} holds, ` +
         `${model.reservations.size} reservations, ${model.imports.size} imports, ${model.partner.size} partner events; ms spent: ${JSON.stringify(Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])))}`,
     );

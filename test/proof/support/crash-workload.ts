@@ -3,8 +3,8 @@
 // the writer lane on, so sells, holds and reservations are group-committed on its thread). The parent
 // SIGKILLs this process at a random moment and then checks the file against what was acknowledged.
 //
-//   setup DATA           venue, GA event with a listing, charted event; prints {"setup":…}, exits
-//   run DATA SEED RUN    opens the store (migrations, import recovery), prints {"ready":true}, then runs
+//   run DATA SEED RUN    opens the store (a new file's migrations, import recovery), makes the venue and
+//                        events if they are not there yet, prints {"ready":true}, then runs
 //                        until killed, printing one line per write:
 //     {"ack":…}  the operation resolved: the write must be in the file after the kill
 //     {"try":…}  printed before an operation that undoes an earlier acknowledged write (a refund, a
@@ -15,6 +15,7 @@
 //
 // No top-level await: the test bundles this file (with the writer lane's worker) into CommonJS with
 // esbuild once, so each of the 50 runs starts in a fraction of the time tsx needs.
+import SQLite from 'better-sqlite3';
 import { openDataDir } from '../../../electron/core/boot.js';
 import { FULL_ACCESS, invoke } from '../../../electron/core/services/dispatch.js';
 import type { OpContext } from '../../../electron/core/services/context.js';
@@ -26,20 +27,54 @@ const say = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 /** Refusals a real box office sees when two terminals go for the same thing; anything else is a bug. */
 const EXPECTED = new Set(['TICKET_UNAVAILABLE', 'CONFLICT', 'NOT_FOUND']);
 
-async function setup(dataDir: string) {
-  const { store } = await openDataDir(dataDir, { empty: true });
-  const ctx: OpContext = { store, channel: 'kiosk', version: 'crash' };
-  const venue = await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Crash Hall', city: 'Denver', country: 'US', timezone: 'America/Denver' });
-  const ga = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'Crash GA', venueId: venue.id, startsAt: '2027-05-01T20:00:00-06:00' });
-  const listing = await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: ga.id, seller: { name: 'Crash Seller' }, section: 'GA', row: '1', quantity: 3000, priceCents: 2500 });
-  const charted = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'Crash Seats', venueId: venue.id, startsAt: '2027-05-02T20:00:00-06:00' });
-  const chart = await invoke(ctx, FULL_ACCESS, 'createSeatingChart', { name: 'Crash chart', venueId: venue.id, sections: [{ name: 'Main', rows: 'A-Z', seats: 60 }] });
-  await invoke(ctx, FULL_ACCESS, 'assignSeatingChart', { id: charted.id, chartId: chart.id, prices: { standard: 4000 }, sellerId: listing.listing.sellerId });
-  await store.close();
-  say({ setup: { gaEventId: ga.id, chartedEventId: charted.id } });
+/**
+ * The venue, a GA event with 3000 tickets and a charted event (26 rows of 60), made on the first run
+ * and found on the next ones. Each piece is looked for before it is made: the first runs are killed
+ * while they open a new file (migrations) and while they make these.
+ */
+async function ensureWorld(store: Store, ctx: OpContext): Promise<{ gaEventId: number; chartedEventId: number }> {
+  const r = store.reader;
+  const venueId =
+    (await r.selectFrom('venues').select('id').where('name', '=', 'Crash Hall').executeTakeFirst())?.id ??
+    (await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Crash Hall', city: 'Denver', country: 'US', timezone: 'America/Denver' })).id;
+  const event = async (name: string, startsAt: string) =>
+    (await r.selectFrom('events').select('id').where('name', '=', name).executeTakeFirst())?.id ?? (await invoke(ctx, FULL_ACCESS, 'createEvent', { name, venueId, startsAt })).id;
+  const gaEventId = await event('Crash GA', '2027-05-01T20:00:00-06:00');
+  const gaListing = await r.selectFrom('listings').select('seller_id').where('event_id', '=', gaEventId).where('section', '=', 'GA').executeTakeFirst();
+  const sellerId =
+    gaListing?.seller_id ??
+    (await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: gaEventId, seller: { name: 'Crash Seller' }, section: 'GA', row: '1', quantity: 3000, priceCents: 2500 })).listing.sellerId;
+  const chartedEventId = await event('Crash Seats', '2027-05-02T20:00:00-06:00');
+  if (!(await r.selectFrom('tickets').select('id').where('event_id', '=', chartedEventId).executeTakeFirst())) {
+    const chartId =
+      (await r.selectFrom('seating_charts').select('id').where('name', '=', 'Crash chart').executeTakeFirst())?.id ??
+      (await invoke(ctx, FULL_ACCESS, 'createSeatingChart', { name: 'Crash chart', venueId, sections: [{ name: 'Main', rows: 'A-Z', seats: 60 }] })).id;
+    await invoke(ctx, FULL_ACCESS, 'assignSeatingChart', { id: chartedEventId, chartId, prices: { standard: 4000 }, sellerId });
+  }
+  return { gaEventId, chartedEventId };
+}
+
+/**
+ * CRASH_KILL_AT_DDL=N: the process SIGKILLs itself as it prepares its Nth schema statement (CREATE,
+ * ALTER, DROP), i.e. inside a migration of a new file, after N-1 of them ran: a kill at an exact
+ * point that a timer would hit only by luck. CRASH_COUNT_DDL=1 prints how many there are.
+ */
+function killAtSchemaStatement(target: number, count: boolean) {
+  const prepare = SQLite.prototype.prepare;
+  let n = 0;
+  SQLite.prototype.prepare = function (this: SQLite.Database, source: string) {
+    if (/^\s*(CREATE|ALTER|DROP)\b/i.test(source)) {
+      n++;
+      if (n === target) process.kill(process.pid, 'SIGKILL');
+    }
+    return prepare.call(this, source);
+  } as typeof prepare;
+  return () => (count ? process.stderr.write(`schema statements: ${n}\n`) : undefined);
 }
 
 async function run(dataDir: string, seed: number, runNo: number) {
+  const killAt = Number(process.env.CRASH_KILL_AT_DDL ?? 0);
+  const counted = killAt > 0 || process.env.CRASH_COUNT_DDL ? killAtSchemaStatement(killAt, Boolean(process.env.CRASH_COUNT_DDL)) : () => undefined;
   const { store } = await openDataDir(dataDir, { empty: true, writerLane: true });
   const ctx: OpContext = { store, channel: 'kiosk', version: 'crash' };
   let s = (seed ^ Math.imul(runNo, 0x9e3779b1)) >>> 0 || 1;
@@ -51,9 +86,8 @@ async function run(dataDir: string, seed: number, runNo: number) {
     return (s >>> 0) / 0x100000000;
   };
   const pickOf = <T>(xs: T[]): T | undefined => xs[Math.floor(rand() * xs.length)];
-  const events = await store.reader.selectFrom('events').select(['id', 'name']).orderBy('id').execute();
-  const gaEventId = events.find((e) => e.name === 'Crash GA')!.id;
-  const chartedEventId = events.find((e) => e.name === 'Crash Seats')!.id;
+  const { gaEventId, chartedEventId } = await ensureWorld(store, ctx);
+  counted();
   say({ ready: true });
 
   let seq = 0;
@@ -234,7 +268,7 @@ async function report(ctx: OpContext, rand: () => number) {
 }
 
 const [mode, dataDir, seedArg, runArg] = process.argv.slice(2);
-(mode === 'setup' ? setup(dataDir!) : run(dataDir!, Number(seedArg), Number(runArg))).catch((e: unknown) => {
+(mode === 'run' ? run(dataDir!, Number(seedArg), Number(runArg)) : Promise.reject(new Error(`usage: run DATA SEED RUN (not ${mode})`))).catch((e: unknown) => {
   process.stderr.write(`crash workload: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(2);
 });

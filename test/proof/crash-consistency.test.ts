@@ -105,29 +105,39 @@ function runChild(args: string[], kill: { afterReady: boolean; ms: number } | nu
   });
 }
 
+/**
+ * Folds a run's lines into the model in two passes: what was made first, then what undid it. A
+ * terminal can refund an order (or release a hold, cancel a reservation) that another terminal has
+ * committed but not yet printed: its try line, even its ack, may come before the order's ack.
+ */
 function absorb(model: Model, lines: Record<string, unknown>[], cycle: number) {
   for (const l of lines) {
     if (l.ack === 'order') {
       model.orders.set(l.code as string, { ticketIds: [...(l.ticketIds as number[])].sort((a, b) => a - b), totalCents: l.totalCents as number, end: 'none', cycle });
-      const held = model.holds.get(l.holder as string);
-      if (held) held.end = 'yes'; // the sale converted the hold
-    } else if (l.try === 'refund' || l.ack === 'refund') {
-      const o = model.orders.get(l.code as string);
-      if (o) o.end = later(o.end, l.ack ? 'yes' : 'maybe');
     } else if (l.ack === 'hold') {
       model.holds.set(l.holder as string, { ticketIds: l.ticketIds as number[], end: 'none', cycle });
-    } else if (l.try === 'release' || l.try === 'sellHeld' || l.ack === 'release') {
-      const h = model.holds.get(l.holder as string);
-      if (h) h.end = later(h.end, l.ack ? 'yes' : 'maybe');
     } else if (l.ack === 'reserve') {
       model.reservations.set(l.id as number, { ticketIds: l.ticketIds as number[], quantity: l.quantity as number, end: 'none', cycle });
-    } else if (l.try === 'cancelReservation' || l.ack === 'cancelReservation') {
-      const r = model.reservations.get(l.id as number);
-      if (r) r.end = later(r.end, l.ack ? 'yes' : 'maybe');
     } else if (l.ack === 'import') {
       model.imports.set(l.batchId as number, { rows: l.rows as number, tickets: l.tickets as number, fileName: l.fileName as string });
     } else if (l.ack === 'partner') {
       for (const e of l.events as { id: string; lines: number; totalCents: number }[]) model.partner.set(e.id, { lines: e.lines, totalCents: e.totalCents });
+    }
+  }
+  for (const l of lines) {
+    const end: End = l.ack ? 'yes' : 'maybe';
+    if (l.ack === 'order') {
+      const held = model.holds.get(l.holder as string);
+      if (held) held.end = 'yes'; // the sale converted the hold
+    } else if (l.try === 'refund' || l.ack === 'refund') {
+      const o = model.orders.get(l.code as string);
+      if (o) o.end = later(o.end, end);
+    } else if (l.try === 'release' || l.try === 'sellHeld' || l.ack === 'release') {
+      const h = model.holds.get(l.holder as string);
+      if (h) h.end = later(h.end, end);
+    } else if (l.try === 'cancelReservation' || l.ack === 'cancelReservation') {
+      const r = model.reservations.get(l.id as number);
+      if (r) r.end = later(r.end, end);
     }
   }
 }

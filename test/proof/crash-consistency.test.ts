@@ -227,9 +227,9 @@ function check(file: string, model: Model, recovered: boolean, where: string, wh
 
     // Audit: one entry per sale and per refund, none without its write.
     zero('orders without exactly one sale entry', `SELECT count(*) FROM orders o WHERE (SELECT count(*) FROM audit_log a WHERE a.subject = 'order:' || o.code AND a.operation IN ${SALE_OPS}) <> 1`);
-    zero('sale entries without their order', `SELECT count(*) FROM audit_log a WHERE a.operation IN ${SALE_OPS} AND NOT EXISTS (SELECT 1 FROM orders o WHERE 'order:' || o.code = a.subject)`);
+    zero('sale entries without their order', `SELECT count(*) FROM audit_log a WHERE a.operation IN ${SALE_OPS} AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.code = substr(a.subject, 7))`);
     zero('refunded orders without exactly one refund entry', `SELECT count(*) FROM orders o WHERE o.status = 'refunded' AND (SELECT count(*) FROM audit_log a WHERE a.subject = 'order:' || o.code AND a.operation = 'refundOrder') <> 1`);
-    zero('refund entries of an order not refunded', `SELECT count(*) FROM audit_log a WHERE a.operation = 'refundOrder' AND NOT EXISTS (SELECT 1 FROM orders o WHERE 'order:' || o.code = a.subject AND o.status = 'refunded')`);
+    zero('refund entries of an order not refunded', `SELECT count(*) FROM audit_log a WHERE a.operation = 'refundOrder' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.code = substr(a.subject, 7) AND o.status = 'refunded')`);
     zero('audit entries not valid', `SELECT count(*) FROM audit_log WHERE NOT json_valid(input_json) OR (after_json IS NOT NULL AND NOT json_valid(after_json))`);
 
     // Every acknowledged write, exactly as acknowledged.

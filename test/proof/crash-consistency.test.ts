@@ -11,8 +11,9 @@
 //   - balances: no ticket in two live orders, sold tickets = live order lines, each order's lines and
 //     payments sum to its total, held tickets = hold rows, a reservation holds exactly its quantity;
 //   - an import batch is completed with all its rows or failed with none (after recovery: none left running);
-//   - the audit log (append-only, no hash chain in this product): exactly one entry per sale and per
-//     refund, none without its write (entry and write commit in one transaction);
+//   - the audit log (append-only, no hash chain in this product): exactly one entry per sale, refund,
+//     hold, reservation, cancellation and partner event, none without its write (entry and write
+//     commit in one transaction, on the writer lane too);
 //   - the next run can open the file and write (a sale by the checker itself, then the next run).
 //
 // CRASH_SEED=<n> replays a run's choices and kill times (the thread interleaving still varies); the seed
@@ -231,6 +232,34 @@ function check(file: string, model: Model, recovered: boolean, where: string, wh
     zero('refunded orders without exactly one refund entry', `SELECT count(*) FROM orders o WHERE o.status = 'refunded' AND (SELECT count(*) FROM audit_log a WHERE a.subject = 'order:' || o.code AND a.operation = 'refundOrder') <> 1`);
     zero('refund entries of an order not refunded', `SELECT count(*) FROM audit_log a WHERE a.operation = 'refundOrder' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.code = substr(a.subject, 7) AND o.status = 'refunded')`);
     zero('audit entries not valid', `SELECT count(*) FROM audit_log WHERE NOT json_valid(input_json) OR (after_json IS NOT NULL AND NOT json_valid(after_json))`);
+
+    // The same for the writes the writer lane group-commits (holds, reservations) and partner events:
+    // entries counted per holder / reservation / partner event id, in one pass over the log.
+    const entries = (op: string, key: (input: Record<string, unknown>) => unknown[]) => {
+      const n = new Map<unknown, number>();
+      for (const i of db.prepare('SELECT input_json FROM audit_log WHERE operation = ?').pluck().all(op) as string[]) {
+        for (const k of key(JSON.parse(i) as Record<string, unknown>)) n.set(k, (n.get(k) ?? 0) + 1);
+      }
+      return n;
+    };
+    const holdEntries = entries('holdSeats', (i) => [i.holder]);
+    for (const h of db.prepare(`SELECT DISTINCT holder FROM seat_holds WHERE reservation_id IS NULL`).pluck().all() as string[]) {
+      if (holdEntries.get(h) !== 1) fail(`hold ${h} has ${holdEntries.get(h) ?? 0} audit entries`);
+    }
+    const reserveEntries = entries('reserveTickets', (i) => [i.holder]);
+    const cancelEntries = entries('cancelReservation', (i) => [i.id]);
+    const reservations = db.prepare('SELECT id, holder, status FROM reservations').all() as { id: number; holder: string; status: string }[];
+    for (const r of reservations) {
+      if (reserveEntries.get(r.holder) !== 1) fail(`reservation ${r.id} has ${reserveEntries.get(r.holder) ?? 0} audit entries`);
+      if ((cancelEntries.get(r.id) ?? 0) !== (r.status === 'cancelled' ? 1 : 0)) fail(`${r.status} reservation ${r.id} has ${cancelEntries.get(r.id) ?? 0} cancel entries`);
+    }
+    const holders = new Set(reservations.map((r) => r.holder));
+    for (const h of reserveEntries.keys()) if (!holders.has(h as string)) fail(`reserveTickets entry for ${String(h)} without its reservation`);
+    const partnerEntries = entries('ingestOrderEvents', (i) => (i.events as { event_id: string }[]).map((e) => e.event_id));
+    const partnerIds = db.prepare('SELECT event_id FROM partner_orders').pluck().all() as string[];
+    for (const id of partnerIds) if (partnerEntries.get(id) !== 1) fail(`partner event ${id} has ${partnerEntries.get(id) ?? 0} audit entries`);
+    const known = new Set(partnerIds);
+    for (const id of partnerEntries.keys()) if (!known.has(id as string)) fail(`ingestOrderEvents entry for ${String(id)} without its partner order`);
 
     // Every acknowledged write, exactly as acknowledged.
     const orderQ = db.prepare<[string], { id: number; status: string; total_cents: number }>('SELECT id, status, total_cents FROM orders WHERE code = ?');

@@ -54,6 +54,17 @@ describe('audit log', () => {
     expect((await auditCount(w))).toBe(before);
   });
 
+  it('refunds racing for one order: one refunds it, the others are refused and log nothing', async () => {
+    const input = await fixtures.refundOrder!(w, 'admin');
+    const before = await auditCount(w);
+    const results = await Promise.allSettled([1, 2, 3].map(() => invoke(w.ctx, w.callers.admin, 'refundOrder', input)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT' });
+    // Before the fix each refused refund committed its own entry claiming the refund (crash-consistency proof).
+    expect(await auditCount(w)).toBe(before + 1);
+    expect(await value(w.store, `SELECT count(*) FROM audit_log WHERE operation = 'refundOrder' AND subject = ?`, [`order:${input.code}`])).toBe(1);
+  });
+
   it('reads write nothing', async () => {
     const before = (await auditCount(w));
     for (const name of operationNames.filter((n) => !operations[n].mutates && n !== 'listEventTickets')) {

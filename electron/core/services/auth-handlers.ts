@@ -103,8 +103,14 @@ async function changeOrder(ctx: OpContext, code: string, reason: string | undefi
   ctx.audit!.subject = `order:${order.code}`;
   ctx.audit!.before = { status: order.status, ticketIds };
   ctx.audit!.after = { status, refundedCents, reason: reason ?? null };
-  const done = await ctx.store.write((trx) => endOrder(trx, order.id, ticketIds, status, new Date(now).toISOString()));
-  if (!done) throw new AppError('CONFLICT', `Order ${order.code} was changed by someone else just now`, { code: order.code });
+  // Refused inside the transaction, not after it: the call's audit entry rides in this write, and a
+  // refund that lost the race to another one (409) used to commit an entry claiming a second refund
+  // (found by test/proof/crash-consistency.test.ts). Throwing rolls the entry back with the write.
+  await ctx.store.write(async (trx) => {
+    if (!(await endOrder(trx, order.id, ticketIds, status, new Date(now).toISOString()))) {
+      throw new AppError('CONFLICT', `Order ${order.code} was changed by someone else just now`, { code: order.code });
+    }
+  });
   return { order: { code: order.code, status, refundedCents, ticketIds } } as const;
 }
 

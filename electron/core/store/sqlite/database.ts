@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { AppError } from '../../../../shared/errors.js';
 import { soldChanges } from '../common/seating-repo.js';
 import { holdClock } from '../contract/hold-clock.js';
@@ -13,7 +13,7 @@ import type { SqlRunner } from '../contract/sql.js';
 import type { TaskArgs, TaskName, TaskResult } from '../contract/tasks.js';
 import { firstActiveAdminForAuth, tokenByHash, userForAuth } from './auth-statements.js';
 import { GroupCommitter, type GroupCommitOptions, type GroupItem } from './group-commit.js';
-import { migrationProvider } from './migrations/index.js';
+import { migrateAtomically } from './migrate.js';
 import { anyLapsed } from './seating-writes.js';
 import { SqliteRunner } from './sql-runner.js';
 import { cachingDatabase } from './statement-cache.js';
@@ -189,11 +189,9 @@ export class SqliteStore implements StoreContract {
     this.commitObserver?.({ kind: 'write', items: 1, synchronous });
   }
 
+  /** Each migration commits whole, with its kysely_migration row, or not at all (see migrate.ts). */
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.writer, provider: migrationProvider });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error(String(error));
-    return (results ?? []).map((r) => r.migrationName);
+    return migrateAtomically(this.writerRaw);
   }
 
   /**

@@ -30,6 +30,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker, but most suites wait on fsync, child
+    // processes and the PostgreSQL server rather than on the CPU: two workers cut CI's wall time.
+    maxWorkers: 2,
     // One throwaway PostgreSQL server per project; files get its URL with inject('postgresUrl').
     globalSetup: ['test/support/postgres-global-setup.ts'],
     projects: [

@@ -8,18 +8,15 @@
 //    contextBridge/ipcRenderer — what the renderer sees of the desktop, minus Electron itself.
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildElectron } from '../../build/build-electron.mjs';
 import { prepareElectronNative } from '../../build/electron-dev.mjs';
 import { findElectronBinary } from '../../build/electron-binary.mjs';
-import { createSenderCheck, registerIpcHandlers, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
-import { startCoreHost } from '../../electron/core/host/core-host.js';
-import { resolveAppPath } from '../../electron/app/protocol.js';
-import { CSP } from '../../electron/core/http/server.js';
+import { startCoreHost, type CoreHost } from '../../electron/core/host/core-host.js';
 import { operationNames } from '../../shared/operations/index.js';
 import { centsOf, isoDay } from './support/dates.js';
+import { desktopWindow } from './support/desktop-window.js';
 
 interface EventItem {
   id: number;
@@ -147,65 +144,23 @@ test.describe('in Electron', () => {
 
 test.describe('preload and bridge in Chromium', () => {
   let dataDir: string;
-  let close: () => Promise<void>;
-  let handlers: Map<string, (event: SenderEvent, input: unknown) => Promise<IpcResult>>;
-  let preload: string;
+  let host: CoreHost;
 
   test.beforeAll(async () => {
-    const { preload: preloadFile } = await buildElectron({ quiet: true });
-    preload = readFileSync(preloadFile, 'utf8');
     dataDir = mkdtempSync(join(tmpdir(), 'marquee-preload-e2e-'));
     // The store on the core host's worker thread, as the desktop app runs it.
-    const host = await startCoreHost({ store: { dataDir }, version: 'e2e' });
-    handlers = new Map();
-    registerIpcHandlers({ handle: (c, l) => void handlers.set(c, l), removeHandler: (c) => void handlers.delete(c) }, {
-      core: host,
-      isTrustedSender: createSenderCheck((id) => id === 1),
-    });
-    close = () => host.close();
+    host = await startCoreHost({ store: { dataDir }, version: 'e2e' });
   });
 
   test.afterAll(async () => {
-    await close?.();
+    await host?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the renderer over the preload client sells a ticket', async ({ browser }) => {
-    const rendererDir = join(root, 'dist', 'renderer');
-    test.skip(!readFileSafe(join(rendererDir, 'index.html')), 'dist/renderer is not built (npm run build:renderer)');
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    // What the window's own frame would send; the sender check itself is unit-tested.
-    const appFrame: SenderEvent = { sender: { id: 1 }, senderFrame: { url: 'app://marquee/index.html', parent: null } };
-    await page.exposeFunction('__marqueeIpcInvoke', async (channel: string, input: unknown) => {
-      const handler = handlers.get(channel);
-      return handler ? handler(appFrame, input) : { ok: false, error: { code: 'NOT_FOUND', message: `no handler for ${channel}` } };
-    });
-    // The stand-in for Electron's sandboxed preload environment: `require('electron')` only.
-    await page.addInitScript({
-      content: `(() => {
-        const electron = {
-          contextBridge: { exposeInMainWorld: (key, api) => Object.defineProperty(window, key, { value: api, enumerable: true }) },
-          ipcRenderer: {
-            invoke: (channel, ...args) => window.__marqueeIpcInvoke(channel, args[0]),
-            on: () => electron.ipcRenderer,
-          },
-        };
-        const require = (name) => { if (name === 'electron') return electron; throw new Error('a sandboxed preload cannot require ' + name); };
-        const module = { exports: {} };
-        (function (require, module, exports) { ${preload} })(require, module, module.exports);
-      })();`,
-    });
-    // Serve dist/renderer the way protocol.ts does (same resolver, same CSP), on an http origin Chromium accepts.
-    await page.route('http://marquee.test/**', async (route) => {
-      const r = resolveAppPath(rendererDir, route.request().url().replace('http://marquee.test/', 'app://marquee/'));
-      if (r.kind !== 'file') return route.fulfill({ status: r.status, body: 'refused' });
-      const body = await readFile(r.path).catch(() => null);
-      if (!body) return route.fulfill({ status: 404, body: 'Not found' });
-      const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-      return route.fulfill({ status: 200, body, headers: { 'content-type': types[extname(r.path)] ?? 'application/octet-stream', 'content-security-policy': CSP } });
-    });
-    await page.goto('http://marquee.test/index.html');
+    test.skip(!readFileSafe(join(root, 'dist', 'renderer', 'index.html')), 'dist/renderer is not built (npm run build:renderer)');
+    // The real preload bundle and main-side bridge, joined by a stand-in for contextBridge/ipcRenderer (support/desktop-window.ts).
+    const { page, context } = await desktopWindow(browser, host);
     await expectDesktopSurface(page);
     await sellFlow(page);
     await context.close();

@@ -79,14 +79,27 @@ export function SellScreen() {
     if (email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) return setFormError('That email address does not look right.');
     const customer = { ...(name.trim() ? { name: name.trim() } : {}), ...(email.trim() ? { email: email.trim() } : {}) };
     const payment = tender === 'cash' ? { tender, tenderedCents: tenderedCents ?? totalCents } : { tender };
-    const done = async (res: { order: { code: string } }) => {
-      setCart(null);
-      await refreshTickets();
-      navigate(`/orders/${encodeURIComponent(res.order.code)}`, { sold: 1 });
-    };
+    const eventId = cart.event.id;
+    // Both kinds of sale end the same way; only the notice for "not all of it is there any more" differs.
+    const handlers = (shortNotice: string) => ({
+      onSuccess: async (res: { order: { code: string } }) => {
+        idem.settle(false);
+        setCart(null);
+        await refreshTickets();
+        navigate(`/orders/${encodeURIComponent(res.order.code)}`, { sold: 1 });
+      },
+      onError: async (err: Error) => {
+        // No answer, or the store lost mid-sale: it may have been made, so the same key asks again (never sells twice).
+        idem.settle(err instanceof ClientError && (err.code === 'NETWORK' || err.code === 'STORE_UNAVAILABLE'));
+        if (err instanceof ClientError && err.code === 'TICKET_UNAVAILABLE') {
+          setCart(null);
+          await refreshTickets();
+          navigate(`/events/${eventId}`, { notice: shortNotice });
+        }
+      },
+    });
     if (cart.listing) {
       // N of one listing: the server picks which N and sells them under its locks, or says how many are left.
-      const eventId = cart.event.id;
       const listingInput: OpInput<'sellFromListing'> = {
         id: cart.listing.listingId,
         quantity: cart.listing.quantity,
@@ -96,23 +109,7 @@ export function SellScreen() {
       };
       // As for picked tickets: a retry after a network failure repeats the key, so it cannot sell twice.
       const idempotencyKey = idem.keyFor(JSON.stringify(listingInput));
-      listingSale.mutate(
-        { ...listingInput, idempotencyKey },
-        {
-          onSuccess: async (res) => {
-            idem.settle(false);
-            await done(res);
-          },
-          onError: async (err) => {
-            idem.settle(err instanceof ClientError && (err.code === 'NETWORK' || err.code === 'STORE_UNAVAILABLE'));
-            if (err instanceof ClientError && err.code === 'TICKET_UNAVAILABLE') {
-              setCart(null);
-              await refreshTickets();
-              navigate(`/events/${eventId}`, { notice: 'listing-short' });
-            }
-          },
-        },
-      );
+      listingSale.mutate({ ...listingInput, idempotencyKey }, handlers('listing-short'));
       return;
     }
     const input: SaleInput = {
@@ -124,25 +121,7 @@ export function SellScreen() {
       payment,
     };
     const idempotencyKey = idem.keyFor(JSON.stringify(input));
-    sale.mutate(
-      { ...input, idempotencyKey },
-      {
-        onSuccess: async (res) => {
-          idem.settle(false);
-          await done(res);
-        },
-        onError: async (err) => {
-          // No answer, or the store lost mid-sale: it may have been made, so the same key asks again (never sells twice).
-          idem.settle(err instanceof ClientError && (err.code === 'NETWORK' || err.code === 'STORE_UNAVAILABLE'));
-          if (err instanceof ClientError && err.code === 'TICKET_UNAVAILABLE') {
-            const eventId = cart.event.id;
-            setCart(null);
-            await refreshTickets();
-            navigate(`/events/${eventId}`, { notice: 'sold-elsewhere' });
-          }
-        },
-      },
-    );
+    sale.mutate({ ...input, idempotencyKey }, handlers('sold-elsewhere'));
   };
 
   // One key confirms from anywhere on the screen; Enter inside the form does the same.

@@ -109,6 +109,49 @@ interface Flipped {
   orderIds: number[];
 }
 
+interface BuiltSale {
+  w: Winner;
+  a: SellArgs;
+  result: SaleResult;
+  audit: AuditInsert | null;
+}
+
+/**
+ * The arrays both write statements unnest, in their parameter order: each order (keyed by `key`, an
+ * order id or the sale's slot in the batch), then every line, then every audit entry.
+ */
+function saleColumns<B extends BuiltSale>(built: readonly B[], key: (b: B) => number): unknown[] {
+  const withAudit = built.filter((b) => b.audit !== null);
+  const col = <T>(pick: (b: B) => T) => built.map(pick);
+  const acol = <T>(pick: (r: AuditInsert) => T) => withAudit.map((b) => pick(b.audit!));
+  const lines = built.flatMap((b) => b.w.payment.items.map((i) => [key(b), i.ticketId, i.priceCents] as const));
+  return [
+    col(key),
+    col((b) => b.result.order.code),
+    col((b) => b.a.input.channel ?? b.a.channel),
+    col((b) => b.w.payment.totalCents),
+    col((b) => b.w.payment.currency),
+    col((b) => b.w.payment.tender),
+    col((b) => b.w.payment.tenderedCents),
+    col((b) => b.w.payment.changeCents),
+    lines.map((l) => l[0]),
+    lines.map((l) => l[1]),
+    lines.map((l) => l[2]),
+    withAudit.map(key),
+    acol((r) => r.at),
+    acol((r) => r.user_id ?? null),
+    acol((r) => r.username ?? null),
+    acol((r) => r.role ?? null),
+    acol((r) => r.terminal ?? null),
+    acol((r) => r.token_id ?? null),
+    acol((r) => r.operation),
+    acol((r) => r.subject ?? null),
+    acol((r) => r.input_json),
+    acol((r) => r.before_json ?? null),
+    acol((r) => r.after_json ?? null),
+  ];
+}
+
 async function flip(q: Queryable, ctx: SellContext, ids: number[], now: string, orderIds: number): Promise<Flipped> {
   const rows = (await q.query<FlipRow>({ name: 'sale_batch_flip', text: FLIP, values: [ids, now, ctx.ordersSequence, orderIds] })).rows;
   const tickets = new Map<number, { event_id: number; price_cents: number; currency: string }>();
@@ -229,39 +272,13 @@ export async function sellBatchInOneStatement(q: Queryable, ctx: SellContext, it
       const result = saleResult({ id: ID_BASE - j, code, ids: w.ids, payment: w.payment, now });
       return { w, j, a, result, audit: a.audit ? completeAuditRow(a.audit, result) : null };
     });
-    const withAudit = built.filter((b) => b.audit !== null);
-    const col = <T>(pick: (b: (typeof built)[number]) => T) => built.map(pick);
-    const acol = <T>(pick: (r: AuditInsert) => T) => withAudit.map((b) => pick(b.audit!));
-    const lines = built.flatMap((b) => b.w.payment.items.map((i) => [b.j, i.ticketId, i.priceCents] as const));
     const values: unknown[] = [
       now,
       tickets,
       tickets.map((id) => peeked.get(id)!.price_cents),
       tickets.map((id) => peeked.get(id)!.currency),
       ctx.ordersSequence,
-      col((b) => b.j),
-      col((b) => b.result.order.code),
-      col((b) => b.a.input.channel ?? b.a.channel),
-      col((b) => b.w.payment.totalCents),
-      col((b) => b.w.payment.currency),
-      col((b) => b.w.payment.tender),
-      col((b) => b.w.payment.tenderedCents),
-      col((b) => b.w.payment.changeCents),
-      lines.map((l) => l[0]),
-      lines.map((l) => l[1]),
-      lines.map((l) => l[2]),
-      withAudit.map((b) => b.j),
-      acol((r) => r.at),
-      acol((r) => r.user_id ?? null),
-      acol((r) => r.username ?? null),
-      acol((r) => r.role ?? null),
-      acol((r) => r.terminal ?? null),
-      acol((r) => r.token_id ?? null),
-      acol((r) => r.operation),
-      acol((r) => r.subject ?? null),
-      acol((r) => r.input_json),
-      acol((r) => r.before_json ?? null),
-      acol((r) => r.after_json ?? null),
+      ...saleColumns(built, (b) => b.j),
     ];
     let rows: { k: number; id: number }[];
     try {
@@ -330,36 +347,7 @@ export async function sellBatchPg(q: Queryable, ctx: SellContext, items: readonl
       const audit: AuditInsert | null = a.audit ? completeAuditRow(a.audit, result) : null;
       return { ...p, a, result, audit };
     });
-    const withAudit = built.filter((b) => b.audit !== null);
-    const col = <T>(pick: (b: (typeof built)[number]) => T) => built.map(pick);
-    const acol = <T>(pick: (r: AuditInsert) => T) => withAudit.map((b) => pick(b.audit!));
-    const lines = built.flatMap((b) => b.w.payment.items.map((i) => [b.orderId, i.ticketId, i.priceCents] as const));
-    const values: unknown[] = [
-      now,
-      col((b) => b.orderId),
-      col((b) => b.result.order.code),
-      col((b) => b.a.input.channel ?? b.a.channel),
-      col((b) => b.w.payment.totalCents),
-      col((b) => b.w.payment.currency),
-      col((b) => b.w.payment.tender),
-      col((b) => b.w.payment.tenderedCents),
-      col((b) => b.w.payment.changeCents),
-      lines.map((l) => l[0]),
-      lines.map((l) => l[1]),
-      lines.map((l) => l[2]),
-      withAudit.map((b) => b.orderId),
-      acol((r) => r.at),
-      acol((r) => r.user_id ?? null),
-      acol((r) => r.username ?? null),
-      acol((r) => r.role ?? null),
-      acol((r) => r.terminal ?? null),
-      acol((r) => r.token_id ?? null),
-      acol((r) => r.operation),
-      acol((r) => r.subject ?? null),
-      acol((r) => r.input_json),
-      acol((r) => r.before_json ?? null),
-      acol((r) => r.after_json ?? null),
-    ];
+    const values: unknown[] = [now, ...saleColumns(built, (b) => b.orderId)];
     const written = new Set((await q.query<{ id: number }>({ name: 'sale_batch_write', text: WRITE, values })).rows.map((r) => Number(r.id)));
     for (const b of built) {
       if (!written.has(b.orderId)) continue;

@@ -88,15 +88,8 @@ export const doorHandlers: { [K in DoorOp]: Handler<K> } = {
       if (sale.order_status === 'cancelled' || sale.voided_at !== null) return refuse('voided', 'Voided: this sale was cancelled', ticket);
       if (!locked || sale.ticket_status !== 'sold') return refuse('not-sold', 'Not sold: this ticket is not sold on this code', ticket);
       const at = nowIso();
-      const id = await repo.insertCheckIn(trx, {
-        ticketId: check.ticketId,
-        eventId: sale.event_id,
-        saleId: check.saleId,
-        at,
-        userId: actor?.userId ?? null,
-        username: actor?.username ?? null,
-        door,
-      });
+      const checkIn = { ticketId: check.ticketId, eventId: sale.event_id, saleId: check.saleId, at, userId: actor?.userId ?? null, username: actor?.username ?? null, door };
+      const id = await repo.insertCheckIn(trx, checkIn);
       if (id !== null) return { result: 'admitted', checkInId: id, at, ticket };
       let prev = await repo.liveCheckIn(trx, check.ticketId);
       if (prev && prev.order_item_id !== check.saleId) {
@@ -104,15 +97,7 @@ export const doorHandlers: { [K in DoorOp]: Handler<K> } = {
         // the seat's live one: checked above, under the ticket's lock), then sold again. That admission
         // belongs to a ticket that no longer exists: it is closed, and the new holder gets in.
         await repo.undoCheckIn(trx, prev.id, RESOLD, at);
-        const again = await repo.insertCheckIn(trx, {
-          ticketId: check.ticketId,
-          eventId: sale.event_id,
-          saleId: check.saleId,
-          at,
-          userId: actor?.userId ?? null,
-          username: actor?.username ?? null,
-          door,
-        });
+        const again = await repo.insertCheckIn(trx, checkIn);
         if (again !== null) return { result: 'admitted', checkInId: again, at, ticket };
         prev = await repo.liveCheckIn(trx, check.ticketId);
       }

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { shot } from './support/fixtures.js';
 import { startCoreHost } from '../../electron/core/host/core-host.js';
 import { freePort } from '../free-port.js';
 import { desktopWindow } from './support/desktop-window.js';
@@ -36,14 +37,6 @@ test.afterAll(async () => {
   await server?.destroy();
 });
 
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
-  const dir = join(testInfo.project.outputDir, 'screens');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}.png`);
-  await page.screenshot({ path });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-  return path;
-}
 
 /** A window signed in through the terminal's printed one-time link (each link works once: a fresh one after). */
 async function windowOn(browser: Browser, t: Terminal): Promise<Page> {

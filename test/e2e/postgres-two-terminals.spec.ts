@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { shot } from './support/fixtures.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { seatedEvent } from '../postgres/support/inventory.js';
 import { startTerminal, stopTerminals, withDb, type Terminal } from '../postgres/support/terminals.js';
@@ -32,13 +31,6 @@ test.afterAll(async () => {
   await server?.destroy();
 });
 
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const dir = join(testInfo.project.outputDir, 'screens');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}.png`);
-  await page.screenshot({ path });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
 
 /** A window signed in through the terminal's printed one-time link, as the person at the till would. */
 async function windowOn(browser: Browser, t: Terminal): Promise<Page> {

@@ -6,7 +6,7 @@ import { saleCustomer, salePayment, saleResult, type Payment } from '../contract
 import type { SeatChange } from '../contract/shapes.js';
 import type { SaleResult, TaskArgs, TaskEnvelope } from '../contract/tasks.js';
 import type { Queryable } from './pg-runner.js';
-import type { SellContext } from './pg-sell.js';
+import { peekTickets, type Peeked, type SellContext } from './pg-sell.js';
 
 /**
  * Group commit for walk-in sales on PostgreSQL: the sales that arrive while another batch is being
@@ -223,13 +223,6 @@ const ONE_STATEMENT = `WITH f AS (UPDATE tickets t SET status = 'sold', updated_
         JOIN x ON x.k = a.k ORDER BY a.n)
   SELECT x.k, x.id FROM x`;
 
-interface Peeked {
-  id: number;
-  event_id: number;
-  status: string;
-  price_cents: number;
-  currency: string;
-}
 
 /**
  * The batch in two round trips, no transaction: the tickets' prices read without a lock, then the
@@ -242,9 +235,7 @@ export async function sellBatchInOneStatement(q: Queryable, ctx: SellContext, it
   const outcomes: BatchOutcome[] = items.map(() => ({ kind: 'alone' }));
   const all = distinctSorted(items.flatMap((a) => a.ids));
   const peeked = new Map<number, Peeked>();
-  for (const r of (await q.query<Peeked>({ name: 'sale_batch_peek', text: 'SELECT id, event_id, status, price_cents, currency FROM tickets WHERE id = ANY($1::bigint[])', values: [all] })).rows) {
-    peeked.set(Number(r.id), r);
-  }
+  for (const r of await peekTickets(q, all)) peeked.set(Number(r.id), r);
   const taken = new Set<number>();
   const chosen: Winner[] = [];
   items.forEach((a, k) => {

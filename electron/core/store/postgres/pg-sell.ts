@@ -93,12 +93,17 @@ function oneStatementText(audit: boolean): string {
 }
 const ONE_STATEMENT = { audit: oneStatementText(true), plain: oneStatementText(false) };
 
-interface Peeked {
+export interface Peeked {
   id: number;
   event_id: number;
   status: string;
   price_cents: number;
   currency: string;
+}
+
+/** The tickets' status and prices, read without a lock: what a one-statement sale (or batch) guards against. */
+export async function peekTickets(q: Queryable, ids: readonly number[]): Promise<Peeked[]> {
+  return (await q.query<Peeked>({ name: 'sale_peek', text: 'SELECT id, event_id, status, price_cents, currency FROM tickets WHERE id = ANY($1::bigint[])', values: [ids] })).rows;
 }
 
 /**
@@ -116,7 +121,7 @@ export async function sellInOneStatement(
   const input = a.input;
   if (input.idempotencyKey || input.referral || saleCustomer(input)) return null;
   const ids = [...a.ids];
-  const peeked = (await q.query<Peeked>({ name: 'sale_peek', text: 'SELECT id, event_id, status, price_cents, currency FROM tickets WHERE id = ANY($1::bigint[])', values: [ids] })).rows;
+  const peeked = await peekTickets(q, ids);
   if (peeked.length !== ids.length || peeked.some((t) => t.status !== 'available')) return null;
   const prices = new Map(peeked.map((t) => [Number(t.id), { price_cents: Number(t.price_cents), currency: t.currency }]));
   const payment = salePayment(input, ids, prices);

@@ -3,24 +3,11 @@ import QRCode from 'qrcode';
 import { CSP, PERMISSIONS_POLICY } from '../../electron/core/http/csp.js';
 import { isoDay } from './support/dates.js';
 import { api, expect, serverBase, shot, signedInPage, test } from './support/fixtures.js';
+import { sellOne } from './support/door-sales.js';
 
 interface EventItem {
   id: number;
   ticketsAvailable: number;
-}
-interface Best {
-  ticket: { id: number };
-}
-interface Codes {
-  items: { code: string; display: string; section: string; row: string; seat: string | null }[];
-}
-
-/** One ticket sold as its own order, with its signed code. */
-async function sellOne(eventId: number) {
-  const best = await api<Best>(`/api/v1/events/${eventId}/tickets/best?strategy=cheapest&quantity=1`);
-  const sold = await api<{ order: { code: string } }>('/api/v1/orders', { json: { ticketIds: [best.ticket.id], payment: { tender: 'card' } } });
-  const codes = await api<Codes>(`/api/v1/orders/${sold.order.code}/ticket-codes`);
-  return codes.items[0]!;
 }
 
 async function doorEvent(): Promise<number> {
@@ -120,7 +107,7 @@ async function openDoor(page: Page, eventId: number) {
 
 test('camera scanning with BarcodeDetector: a held-up ticket admits once (not once a frame), shown again later it is red', async ({ browser }, testInfo) => {
   const eventId = await doorEvent();
-  const ticket = await sellOne(eventId);
+  const { ticket } = await sellOne(eventId);
   const page = await signedInPage(browser);
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -179,7 +166,7 @@ test('camera scanning with BarcodeDetector: a held-up ticket admits once (not on
 
 test('camera scanning without BarcodeDetector: jsQR reads the real QR code off the camera frames', async ({ browser }, testInfo) => {
   const eventId = await doorEvent();
-  const ticket = await sellOne(eventId);
+  const { ticket } = await sellOne(eventId);
   const page = await signedInPage(browser);
   const problems: string[] = [];
   page.on('console', (m) => {

@@ -1,27 +1,12 @@
 import { isoDay } from './support/dates.js';
 import { api, expect, serverBase, shot, signedInPage, test } from './support/fixtures.js';
+import { sellOne } from './support/door-sales.js';
 
 interface EventItem {
   id: number;
   name: string;
   ticketsAvailable: number;
 }
-interface Best {
-  ticket: { id: number; section: string; row: string; seat: string | null };
-}
-interface Codes {
-  items: { code: string; display: string; section: string; row: string; seat: string | null }[];
-}
-
-/** One ticket sold as its own order (over the API, as a partner would), with its signed code. */
-async function sellOne(eventId: number) {
-  const best = await api<Best>(`/api/v1/events/${eventId}/tickets/best?strategy=cheapest&quantity=1`);
-  const sold = await api<{ order: { code: string } }>('/api/v1/orders', { json: { ticketIds: [best.ticket.id], payment: { tender: 'card' } } });
-  const codes = await api<Codes>(`/api/v1/orders/${sold.order.code}/ticket-codes`);
-  expect(codes.items).toHaveLength(1);
-  return { orderCode: sold.order.code, ticket: codes.items[0]! };
-}
-
 const seatWords = (t: { section: string; row: string; seat: string | null }) => `Sec ${t.section} Row ${t.row}${t.seat ? ` Seat ${t.seat}` : ''}`;
 
 test('a door account lands on the Door screen: admit once, then red for a second scan, a refund and a forgery', async ({ browser }, testInfo) => {

@@ -7,9 +7,9 @@ import { shot } from './support/fixtures.js';
 import { startCoreHost } from '../../electron/core/host/core-host.js';
 import { freePort } from '../free-port.js';
 import { desktopWindow } from './support/desktop-window.js';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { eventWithTickets } from '../postgres/support/inventory.js';
-import { startTerminal, stopTerminals, withDb, type Terminal } from '../postgres/support/terminals.js';
+import { withDb, type Terminal } from '../postgres/support/terminals.js';
+import { sharedDatabase } from './support/shared-database.js';
 
 /**
  * Issue 15 in the browser, the two UI points: (1) a window signed in to a `marquee serve --db` terminal
@@ -22,20 +22,7 @@ import { startTerminal, stopTerminals, withDb, type Terminal } from '../postgres
  */
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
-let server: PostgresServer;
-let url: string;
-const terminals: Terminal[] = [];
-
-test.beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('outage_ui');
-  terminals.push(await startTerminal(url, 'outage-ui'));
-});
-
-test.afterAll(async () => {
-  await stopTerminals(terminals);
-  await server?.destroy();
-});
+const pg = sharedDatabase('outage_ui', ['outage-ui']);
 
 
 /** A window signed in through the terminal's printed one-time link (each link works once: a fresh one after). */
@@ -50,7 +37,7 @@ async function windowOn(browser: Browser, t: Terminal): Promise<Page> {
 }
 
 test('the database server stops: banner within seconds, selling paused and refused clearly; back on the same port: banner gone, the sale goes through', async ({ browser }, testInfo) => {
-  const [t] = terminals as [Terminal];
+  const [t] = pg.terminals as [Terminal];
   const { eventId, ticketIds } = await eventWithTickets(t, 6, 'Blackout Gala');
   const page = await windowOn(browser, t);
   const banner = page.getByTestId('store-banner');
@@ -66,7 +53,7 @@ test('the database server stops: banner within seconds, selling paused and refus
 
   // The venue's server goes away.
   const stoppingAt = Date.now();
-  await server.stop();
+  await pg.server.stop();
   const stoppedAt = Date.now();
   await expect(banner).toBeVisible({ timeout: 5_000 });
   const seenAfter = Date.now() - stoppedAt;
@@ -115,7 +102,7 @@ test('the database server stops: banner within seconds, selling paused and refus
   await expect(page.getByTestId('sale-line')).toHaveCount(1);
 
   // Back on the same port and data dir; the terminal was never restarted, nor the window reloaded.
-  await server.start();
+  await pg.server.start();
   const restartedAt = Date.now();
   await expect(banner).toHaveCount(0, { timeout: 20_000 });
   console.log(`[postgres-store-outage] banner gone ${Date.now() - restartedAt} ms after the database server was back`);
@@ -126,7 +113,7 @@ test('the database server stops: banner within seconds, selling paused and refus
   await shot(page, testInfo, 'store-back-sale-complete');
 
   // In the database: one order, one sold ticket (the refused attempt left nothing, nor was it sold twice).
-  const rows = await withDb(url, (c) =>
+  const rows = await withDb(pg.url, (c) =>
     c.query<{ code: string; ticket_id: string }>(
       `SELECT o.code, l.ticket_id FROM orders o JOIN order_items l ON l.order_id = o.id JOIN tickets t ON t.id = l.ticket_id WHERE t.event_id = $1`,
       [eventId],
@@ -139,7 +126,7 @@ test('the database server stops: banner within seconds, selling paused and refus
 });
 
 test('Settings: the shared database in effect (password ****, read only under marquee serve) and Test connection in plain words', async ({ browser }, testInfo) => {
-  const [t] = terminals as [Terminal];
+  const [t] = pg.terminals as [Terminal];
   const page = await windowOn(browser, t);
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Settings' }).click();
   const panel = page.getByTestId('store-settings');
@@ -148,8 +135,8 @@ test('Settings: the shared database in effect (password ****, read only under ma
   await expect(panel.getByTestId('store-source')).toContainText('command line');
   const shown = (await panel.getByTestId('store-url').innerText()).trim();
   expect(shown).toContain('****');
-  expect(shown).not.toContain(server.password);
-  expect(shown).toContain(`127.0.0.1:${server.port}/outage_ui`);
+  expect(shown).not.toContain(pg.server.password);
+  expect(shown).toContain(`127.0.0.1:${pg.server.port}/outage_ui`);
   // Under marquee serve the database is the command line's: a read-only note, no Save (the server answers 409).
   await expect(panel.getByTestId('store-readonly')).toContainText('Read only here');
   await expect(panel.getByRole('button', { name: 'Save' })).toBeDisabled();
@@ -170,7 +157,7 @@ test('Settings: the shared database in effect (password ****, read only under ma
   await expect(result).toHaveAttribute('data-problem', 'current');
   await expect(result).toContainText("a Marquee database at this version's schema");
 
-  await testIt(`postgres://${server.user}:wrong-password@127.0.0.1:${server.port}/outage_ui`);
+  await testIt(`postgres://${pg.server.user}:wrong-password@127.0.0.1:${pg.server.port}/outage_ui`);
   await expect(result).toHaveAttribute('data-problem', 'auth-failed');
   await expect(result).toContainText('Wrong user or password');
   await expect(result).toContainText('refused the user name or password');
@@ -178,22 +165,22 @@ test('Settings: the shared database in effect (password ****, read only under ma
   await result.scrollIntoViewIfNeeded();
   await shot(page, testInfo, 'store-settings-wrong-password');
 
-  await testIt(`postgres://${server.user}:${server.password}@127.0.0.1:${server.port}/no_such_db`);
+  await testIt(`postgres://${pg.server.user}:${pg.server.password}@127.0.0.1:${pg.server.port}/no_such_db`);
   await expect(result).toHaveAttribute('data-problem', 'database-missing');
   await expect(result).toContainText('has no database named in the URL');
 
   const nothingThere = await freePort();
-  await testIt(`postgres://${server.user}:${server.password}@127.0.0.1:${nothingThere}/outage_ui`);
+  await testIt(`postgres://${pg.server.user}:${pg.server.password}@127.0.0.1:${nothingThere}/outage_ui`);
   await expect(result).toHaveAttribute('data-problem', 'unreachable');
   await expect(result).toContainText(`Nothing answers at 127.0.0.1:${nothingThere}`);
-  expect(await result.innerText()).not.toContain(server.password);
+  expect(await result.innerText()).not.toContain(pg.server.password);
   await result.scrollIntoViewIfNeeded();
   await shot(page, testInfo, 'store-settings-unreachable');
   await page.context().close();
 });
 
 test('desktop window (real preload and IPC bridge): Settings saves the URL for the next start; the banner follows health over IPC', async ({ browser }, testInfo) => {
-  const desktopUrl = await server.createDatabase('desktop_ui');
+  const desktopUrl = await pg.server.createDatabase('desktop_ui');
   const dataDir = mkdtempSync(join(tmpdir(), 'marquee-desktop-store-e2e-'));
   const persisted: (string | null)[] = [];
   const host = await startCoreHost({
@@ -214,7 +201,7 @@ test('desktop window (real preload and IPC bridge): Settings saves the URL for t
     await expect(input).toHaveValue(/postgres:\/\/marquee:\*\*\*\*@127\.0\.0\.1:\d+\/desktop_ui/);
 
     // Another database of the same server, saved for the next start: the real URL is persisted, the panel masks it.
-    const next = server.urlFor('desktop_next');
+    const next = pg.server.urlFor('desktop_next');
     await input.fill(next);
     await panel.getByRole('button', { name: 'Test connection' }).click();
     await expect(panel.getByTestId('store-test-result')).toHaveAttribute('data-problem', 'database-missing', { timeout: 20_000 });
@@ -225,7 +212,7 @@ test('desktop window (real preload and IPC bridge): Settings saves the URL for t
     await expect(panel.getByTestId('store-restart')).toContainText('restart Marquee to use it');
     await expect(panel.getByTestId('store-saved')).toContainText('****@127.0.0.1');
     await expect(panel.getByTestId('store-saved')).toContainText('/desktop_next');
-    expect(await panel.getByTestId('store-saved').innerText()).not.toContain(server.password);
+    expect(await panel.getByTestId('store-saved').innerText()).not.toContain(pg.server.password);
     expect(persisted).toEqual([next]);
     await panel.getByTestId('store-saved-note').scrollIntoViewIfNeeded();
     await shot(page, testInfo, 'desktop-store-settings-saved');
@@ -235,11 +222,11 @@ test('desktop window (real preload and IPC bridge): Settings saves the URL for t
     await expect(page.getByRole('heading', { level: 1, name: 'Events' })).toBeVisible();
     const banner = page.getByTestId('store-banner');
     await expect(banner).toHaveCount(0);
-    await server.stop();
+    await pg.server.stop();
     await expect(banner).toBeVisible({ timeout: 5_000 });
     await expect(banner).toContainText("Can't reach the shared database — selling is paused. Reconnecting…");
     await shot(page, testInfo, 'desktop-store-unavailable');
-    await server.start();
+    await pg.server.start();
     await expect(banner).toHaveCount(0, { timeout: 20_000 });
     await context.close();
   } finally {

@@ -1,9 +1,9 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
 import { shot } from './support/fixtures.js';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { seatedEvent } from '../postgres/support/inventory.js';
-import { startTerminal, stopTerminals, withDb, type Terminal } from '../postgres/support/terminals.js';
+import { withDb, type Terminal } from '../postgres/support/terminals.js';
+import { sharedDatabase } from './support/shared-database.js';
 
 /**
  * Issue 15 in the browser: two box-office windows, each signed in to its own `marquee serve` process,
@@ -14,22 +14,7 @@ import { startTerminal, stopTerminals, withDb, type Terminal } from '../postgres
  */
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
-let server: PostgresServer;
-let url: string;
-const terminals: Terminal[] = [];
-
-test.beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('two_windows');
-  // The first creates the schema; the second then opens the same database.
-  terminals.push(await startTerminal(url, 'window-a'));
-  terminals.push(await startTerminal(url, 'window-b'));
-});
-
-test.afterAll(async () => {
-  await stopTerminals(terminals);
-  await server?.destroy();
-});
+const pg = sharedDatabase('two_windows', ['window-a', 'window-b']);
 
 
 /** A window signed in through the terminal's printed one-time link, as the person at the till would. */
@@ -42,7 +27,7 @@ async function windowOn(browser: Browser, t: Terminal): Promise<Page> {
 }
 
 test('two windows on two terminals of one PostgreSQL: a seat held at one turns held at the other, which cannot take it', async ({ browser }, testInfo) => {
-  const [ta, tb] = terminals as [Terminal, Terminal];
+  const [ta, tb] = pg.terminals as [Terminal, Terminal];
   const { eventId, ticketIds } = await seatedEvent(ta, { rows: 'A-E', seats: 12, name: 'Two Windows Gala' });
   const seat = ticketIds[20]!;
 
@@ -93,7 +78,7 @@ test('two windows on two terminals of one PostgreSQL: a seat held at one turns h
   await expect(b.getByTestId('seat-message')).toContainText('held at another terminal', { timeout: 30_000 });
   await expect(dot(b)).toHaveAttribute('data-status', 'held');
   await shot(b, testInfo, 'pg-two-terminals-b-refused');
-  const holds = await withDb(url, (c) => c.query<{ holder: string }>('SELECT holder FROM seat_holds WHERE ticket_id = $1', [seat]));
+  const holds = await withDb(pg.url, (c) => c.query<{ holder: string }>('SELECT holder FROM seat_holds WHERE ticket_id = $1', [seat]));
   expect(holds.rows).toHaveLength(1);
   expect(holds.rows[0]!.holder).toContain(terminalA);
 

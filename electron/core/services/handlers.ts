@@ -55,6 +55,15 @@ function decodeCursor(cursor: string | undefined): unknown[] | null {
   throw new AppError('VALIDATION_FAILED', 'cursor is not one this server issued', { field: 'cursor' });
 }
 
+
+/** What an event's ticket list and listing list both refuse first: an unknown event, a price range upside down. */
+async function checkTicketFilters(db: Parameters<typeof eventsRepo.eventExists>[0], q: { id: number; minPrice?: number; maxPrice?: number }): Promise<void> {
+  if (!(await eventsRepo.eventExists(db, q.id))) throw notFound('event', q.id);
+  if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
+    throw new AppError('VALIDATION_FAILED', 'minPrice is above maxPrice', { minPrice: q.minPrice, maxPrice: q.maxPrice });
+  }
+}
+
 export const handlers: Handlers = {
   health: async (ctx) => ({ ok: true, version: ctx.version, store: await storeHealth(ctx) }),
 
@@ -133,10 +142,7 @@ export const handlers: Handlers = {
 
   listEventTickets: async (ctx, q) => {
     const db = ctx.store.reader;
-    if (!(await eventsRepo.eventExists(db, q.id))) throw notFound('event', q.id);
-    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
-      throw new AppError('VALIDATION_FAILED', 'minPrice is above maxPrice', { minPrice: q.minPrice, maxPrice: q.maxPrice });
-    }
+    await checkTicketFilters(db, q);
     // The cursor is checked before the visit is counted: a refused call records nothing.
     const cursor = decodeCursor(q.cursor);
     if (q.ref) {
@@ -155,10 +161,7 @@ export const handlers: Handlers = {
 
   listEventListings: async (ctx, q) => {
     const db = ctx.store.reader;
-    if (!(await eventsRepo.eventExists(db, q.id))) throw notFound('event', q.id);
-    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
-      throw new AppError('VALIDATION_FAILED', 'minPrice is above maxPrice', { minPrice: q.minPrice, maxPrice: q.maxPrice });
-    }
+    await checkTicketFilters(db, q);
     const cursor = decodeCursor(q.cursor);
     if (cursor && !listingsRepo.validListingCursor(q.sort, cursor)) {
       throw new AppError('VALIDATION_FAILED', 'cursor is not one this server issued', { field: 'cursor' });

@@ -169,6 +169,19 @@ describe('validation: invalid events are rejected with reasons and store nothing
     await expect(invoke(kioskCtx(store), FULL_ACCESS, 'ingestOrderEvents', {})).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(invoke(kioskCtx(store), FULL_ACCESS, 'ingestOrderEvents', { events: [] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
+
+  it('refuses events that cannot be stored as JSON text (what IPC can carry: a BigInt, a cycle), never a 500', async () => {
+    const circular: Record<string, unknown> = { ...event('c-1') };
+    circular.self = circular;
+    for (const bad of [10n ** 30n, { ...event('c-2'), extra: 5n }, circular]) {
+      await expect(invoke(kioskCtx(store), FULL_ACCESS, 'ingestOrderEvents', { events: [bad] })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { results: [{ status: 'rejected', errors: [{ message: expect.stringContaining('cannot be stored as JSON') }] }] },
+      });
+    }
+    expect(await findPartnerOrderByEventId(store.sql(), 'c-1')).toBeFalsy();
+    expect(await findPartnerOrderByEventId(store.sql(), 'c-2')).toBeFalsy();
+  });
 });
 
 describe('POST /api/v1/order-events', () => {

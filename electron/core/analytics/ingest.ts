@@ -91,17 +91,22 @@ async function writeChunk(store: Store, chunk: Pending[], tally: Tally): Promise
   });
 }
 
-const TOO_DEEP: Normalised = { ok: false, eventId: null, errors: [{ path: '', message: 'the event is nested too deeply to store' }] };
+const NOT_JSON: Normalised = {
+  ok: false,
+  eventId: null,
+  errors: [{ path: '', message: 'the event cannot be stored as JSON text (nested too deeply, circular, or holding a BigInt)' }],
+};
 
 /**
- * The stored raw text of an event. JSON.parse reads any depth, but JSON.stringify recurses: a body
- * nested tens of thousands deep overflows the stack, which must be a refused event, not a 500.
+ * The stored raw text of an event. JSON.stringify recurses and knows only JSON's values: a body
+ * nested tens of thousands deep (which JSON.parse reads fine) overflows the stack, and an IPC call
+ * can carry what structured clone allows (BigInt, cycles). Each must be a refused event, not a 500.
  */
 function rawText(value: unknown): string | null {
   try {
     return JSON.stringify(value) ?? 'null';
   } catch (err) {
-    if (err instanceof RangeError) return null;
+    if (err instanceof RangeError || err instanceof TypeError) return null;
     throw err;
   }
 }
@@ -111,7 +116,7 @@ export async function ingestEvents(store: Store, channel: string, events: unknow
   const tally = new Tally(true);
   const chunk = events.map((value, index) => {
     const raw = rawText(value);
-    return { index, normalised: raw === null ? TOO_DEEP : normaliseEvent(value, raw, channel, receivedAt) };
+    return { index, normalised: raw === null ? NOT_JSON : normaliseEvent(value, raw, channel, receivedAt) };
   });
   await writeChunk(store, chunk, tally);
   return tally.report(channel);

@@ -219,6 +219,10 @@ export async function sellListingPg(
   const now = nowIso();
   const key = a.sale.idempotencyKey;
   if (key) {
+    // Twins of one request must wait for each other: SKIP LOCKED lets a twin pass the first one's
+    // locked rows, find too few left and answer 409 for a sale that is about to commit. Taking the
+    // key's lock first makes it wait for that COMMIT, then answer with the first one's order.
+    await q.query({ name: 'sale_key_lock', text: "SELECT pg_advisory_xact_lock(hashtext('marquee.idempotency:' || $1))", values: [key] });
     const prior = await priorResponse(q, key, a.requestHash);
     if (prior) return prior;
   }

@@ -4,10 +4,13 @@
  * synchronous_commit on), every target figure beside a baseline measured in the same run.
  * Runnable alone for development: node --import tsx bench/pg-bench.ts (JSON on stdout).
  */
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ensureAdmin } from '../electron/core/auth/callers.js';
 import { openPgStore } from '../electron/core/store/postgres/pg-store.js';
+import type { OpContext } from '../electron/core/services/context.js';
+import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
 import { newOrderCode } from '../electron/core/store/contract/order-code.js';
 import { nowIso } from '../shared/time.js';
 import { startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
@@ -15,6 +18,7 @@ import { closedLoop, percentile, type LoopResult } from './baselines.js';
 import { BENCH_TOKEN } from './config.js';
 import { load, startServerChild, type LoadResult, type ServerHandle } from './http-load.js';
 import { benchPgImport, type PgImportResult } from './pg-import-bench.js';
+import { summariseProfile } from './profile.js';
 
 export interface PgBenchOptions {
   connections: number;
@@ -37,7 +41,7 @@ export function pgBenchOptions(env = process.env, log: (l: string) => void = () 
     connections: num('BENCH_CONNECTIONS', 80, 80),
     httpSeconds: num('BENCH_PG_HTTP_SECONDS', num('BENCH_HTTP_SECONDS', 10, 2), 2),
     loopSeconds: num('BENCH_PG_LOOP_SECONDS', 4, 1),
-    importRows: num('BENCH_PG_IMPORT_ROWS', 100_000, 20_000),
+    importRows: num('BENCH_PG_IMPORT_ROWS', 1_000_000, 20_000),
     pool: num('BENCH_PG_POOL', 10, 10),
     tickets: num('BENCH_PG_TICKETS', 400_000, 60_000),
     log,
@@ -62,6 +66,11 @@ export interface PgBenchResult {
   hello: LoadResult;
   httpSells: LoadResult;
   httpCheck: PgSellCheck;
+  /**
+   * The terminal's store with no HTTP in front of it: the sells the store itself can take on this
+   * machine, the ceiling of the HTTP figure (the HTTP server and autocannon share the same 2 cores).
+   */
+  storeAlone?: LoopResult & { errors: number; batches: number; avgBatch: number };
   /** Commits the serving terminal saw, and synchronous_commit at each (2 = on). */
   serverCommits: { commits: number; items: number; synchronousSeen: number[]; sellLane: Record<string, number> | null };
   /** CPU of the serving terminal's process during the HTTP sells, ms, and its requests. */
@@ -190,6 +199,32 @@ export async function barePgLoop(url: string, range: { from: number; to: number 
   };
 }
 
+/** openPgStore + invoke('sellTicket', {id}) with `concurrency` in flight: the HTTP path minus HTTP. */
+async function storeAloneLoop(url: string, range: { from: number; to: number }, seconds: number, concurrency: number, poolSize: number): Promise<NonNullable<PgBenchResult['storeAlone']>> {
+  const store = await openPgStore({ url, max: poolSize, applicationName: 'marquee-bench-store-alone' });
+  try {
+    const ctx: OpContext = { store, channel: 'api', version: 'bench' };
+    const before = store.sellLaneStats();
+    const run = await closedLoop(range, seconds, concurrency, (id) => invoke(ctx, FULL_ACCESS, 'sellTicket', { id }));
+    const after = store.sellLaneStats();
+    const batches = (after?.batches ?? 0) - (before?.batches ?? 0);
+    const items = (after?.items ?? 0) - (before?.items ?? 0);
+    return {
+      label: `the terminal's store without HTTP (invoke('sellTicket') in the bench's process, sell lane), ${concurrency} in flight, pool ${poolSize}`,
+      sales: run.sales,
+      errors: run.errors,
+      seconds: run.seconds,
+      perSecond: run.sales / run.seconds,
+      p50Ms: percentile(run.latencies, 50),
+      p99Ms: percentile(run.latencies, 99),
+      batches,
+      avgBatch: batches > 0 ? items / batches : 0,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
 async function checkSales(url: string, ranges: { from: number; to: number }[]): Promise<PgSellCheck> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -268,7 +303,7 @@ export async function benchPostgres(o: PgBenchOptions): Promise<PgBenchResult> {
     const share = (f: number) => Math.floor((ids.last - ids.first + 1) * f);
 
     log(`bare node-postgres sell loop (${o.connections} in flight, pool ${o.pool})`);
-    const bareA = await barePgLoop(url, ranges.take(share(0.15)), o.loopSeconds, o.connections, o.pool);
+    const bareA = await barePgLoop(url, ranges.take(share(0.05)), o.loopSeconds, o.connections, o.pool);
     log(`  ${bareA.perSecond.toFixed(0)}/s`);
 
     // The terminals' pools (server-child.ts reads it), the same size as the bare loop's.
@@ -290,13 +325,26 @@ export async function benchPostgres(o: PgBenchOptions): Promise<PgBenchResult> {
     const helloB = await load({ title: 'Fastify hello-world', url: `${hello.base}/`, connections: o.connections, seconds: o.httpSeconds / 2 });
     await hello.close();
     log(`Fastify hello-world ${helloB.perSecond.toFixed(0)} req/s`);
-    const bareB = await barePgLoop(url, ranges.take(share(0.15)), o.loopSeconds, o.connections, o.pool);
+    const bareB = await barePgLoop(url, ranges.take(share(0.05)), o.loopSeconds, o.connections, o.pool);
     log(`bare loop again ${bareB.perSecond.toFixed(0)}/s`);
     const httpCheck = await checkSales(url, [http.sent]);
+    log(`the same store without HTTP: invoke('sellTicket') in this process, ${o.connections} in flight × ${Math.max(1, Math.round(o.httpSeconds / 2))} s`);
+    const storeAlone = await storeAloneLoop(url, ranges.take(share(0.2)), Math.max(1, Math.round(o.httpSeconds / 2)), o.connections, o.pool);
+    log(`  ${storeAlone.perSecond.toFixed(0)}/s`);
 
     const termSeconds = Math.max(1, Math.round(o.httpSeconds / 2));
     log(`one terminal, then 4 terminals on one PostgreSQL (${o.connections} connections in all) × ${termSeconds} s`);
     const one = await sellStorm('one terminal', terminal, ranges.take(share(0.1)), termSeconds, o.connections);
+    // BENCH_PG_PROFILE=FILE: a CPU profile of the terminal over a further 3 s storm, summarised here, written to FILE.
+    if (process.env.BENCH_PG_PROFILE) {
+      await terminal.request({ type: 'profile-start' }, 'profile-started');
+      const profiled = await sellStorm('one terminal (profiled)', terminal, ranges.take(share(0.05)), 3, o.connections);
+      const { profile } = await terminal.request<{ profile: Parameters<typeof summariseProfile>[0] }>({ type: 'profile-stop' }, 'profile');
+      writeFileSync(process.env.BENCH_PG_PROFILE, JSON.stringify(profile));
+      const sum = summariseProfile(profile);
+      log(`  profiled: ${profiled.result.perSecond.toFixed(0)} req/s; ${sum.areas.map((a) => `${a.area} ${(a.share * 100).toFixed(1)}%`).join('; ')}`);
+      log(`  top: ${sum.top.slice(0, 25).map((f) => `${f.fn} ${(f.share * 100).toFixed(1)}%`).join('; ')}`);
+    }
     const others = await Promise.all([1, 2, 3].map(() => startServerChild('marquee', url)));
     children.push(...others);
     // Fresh processes: a short storm each first, so JIT and each connection's named statements are warm, as in terminal 1.
@@ -339,6 +387,7 @@ export async function benchPostgres(o: PgBenchOptions): Promise<PgBenchResult> {
       hello: mergeLoads(helloA, helloB),
       httpSells: http.result,
       httpCheck,
+      storeAlone,
       serverCommits: { commits: after.commits - before.commits, items: after.committedItems - before.committedItems, synchronousSeen: after.synchronousSeen, sellLane: laneDelta },
       serverCpuMs: after.cpuMs - before.cpuMs,
       oneTerminal: one.result,

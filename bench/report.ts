@@ -289,7 +289,7 @@ ${r.httpSearch.errors} errors, ${r.httpSearch.non2xx} non-2xx.
 \`npm run bench\` (about 10–15 minutes on 2 cores the first time, when the 1,000,000-order report store is built into bench/tmp; about 5 minutes afterwards). \`BENCH_QUICK=1 npm run bench\` for a smoke run. Knobs: BENCH_CATALOG_TICKETS,
 BENCH_HTTP_SECONDS, BENCH_CONNECTIONS, BENCH_LOOP_SECONDS, BENCH_INPROCESS_SECONDS, BENCH_SEARCH_QUERIES, BENCH_IMPORT_ROWS,
 BENCH_REPORT_ORDERS, BENCH_DIR (keep the bench database there); PostgreSQL phase: BENCH_POSTGRES=0 skips it, BENCH_PG_HTTP_SECONDS,
-BENCH_PG_LOOP_SECONDS, BENCH_PG_IMPORT_ROWS (0 skips the import), BENCH_PG_POOL, BENCH_PG_TICKETS; check-ins: BENCH_CHECKIN_TICKETS, BENCH_CHECKIN_SECONDS (\`node --import tsx bench/checkin-bench.ts\` alone); fuzz soak: BENCH_FUZZ_SCALE (× the cases of \`npm test\`; \`node --import tsx bench/fuzz-soak.ts\` alone). \`node --import tsx bench/pg-bench.ts\` runs it alone. \`node --import tsx bench/render-again.ts\` renders this file again from the last run's figures (bench/tmp/last-results.json).
+BENCH_PG_LOOP_SECONDS, BENCH_PG_IMPORT_ROWS (0 skips the import), BENCH_PG_POOL, BENCH_PG_TICKETS, BENCH_PG_PROFILE=FILE (a CPU profile of the terminal over a further 3 s storm); check-ins: BENCH_CHECKIN_TICKETS, BENCH_CHECKIN_SECONDS (\`node --import tsx bench/checkin-bench.ts\` alone); fuzz soak: BENCH_FUZZ_SCALE (× the cases of \`npm test\`; \`node --import tsx bench/fuzz-soak.ts\` alone). \`node --import tsx bench/pg-bench.ts\` runs it alone. \`node --import tsx bench/render-again.ts\` renders this file again from the last run's figures (bench/tmp/last-results.json).
 `);
   return out.join('\n');
 }
@@ -366,6 +366,9 @@ ${table(
   [
     [p.bare.label + ' (baseline; before and after the HTTP run)', n0(p.bare.sales), `**${n0(p.bare.perSecond)}**`, ms(p.bare.p50Ms), ms(p.bare.p99Ms), '1.00 ×'],
     [`**HTTP PUT /api/v1/tickets/:id/sold** on PostgreSQL, one terminal, ${connections} connections × ${n2(h.seconds)} s`, n0(h.requests), `**${n0(h.perSecond)}**`, String(h.p50Ms), String(h.p99Ms), `**${n2(vsBare)} ×**`],
+    ...(p.storeAlone
+      ? [[`${p.storeAlone.label} × ${n2(p.storeAlone.seconds)} s: the ceiling of the HTTP figure (batches of ${n2(p.storeAlone.avgBatch)} on average, ${p.storeAlone.errors} errors)`, n0(p.storeAlone.sales), n0(p.storeAlone.perSecond), ms(p.storeAlone.p50Ms), ms(p.storeAlone.p99Ms), `${n2(p.storeAlone.perSecond / p.bare.perSecond)} ×; ${n2(p.storeAlone.perSecond / p.hello.perSecond)} × hello-world`]]
+      : []),
     [`one terminal again, ${connections} connections × ${n2(p.oneTerminal.seconds)} s`, n0(p.oneTerminal.requests), n0(p.oneTerminal.perSecond), String(p.oneTerminal.p50Ms), String(p.oneTerminal.p99Ms), `${n2(p.oneTerminal.perSecond / p.bare.perSecond)} ×`],
     [`**4 terminals at once** (4 server processes, ${Math.floor(connections / 4)} connections each)`, n0(f.requests), `**${n0(f.perSecond)}** (${f.perTerminal.map((t) => n0(t.perSecond)).join(' + ')})`, '—', String(f.p99Ms), `${n2(f.perSecond / p.bare.perSecond)} ×; ${n2(fourVsOne)} × one terminal`],
     [`Fastify hello-world (baseline), ${connections} connections`, n0(p.hello.requests), `${n0(p.hello.perSecond)} req/s`, String(p.hello.p50Ms), String(p.hello.p99Ms), '—'],

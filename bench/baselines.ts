@@ -100,7 +100,15 @@ export async function kyselyPerSaleLoop(file: string, range: { from: number; to:
   await store.close();
   return {
     label: `Kysely, one BEGIN IMMEDIATE…COMMIT per sale (pre-group-commit path), synchronous=FULL, ${concurrency} in flight`,
+    ...loopFigures(run),
+  };
+}
+
+/** A closed loop's figures as the results report them (LoopResult without its label). */
+export function loopFigures(run: ClosedLoopRun): Omit<LoopResult, 'label'> & { errors: number } {
+  return {
     sales: run.sales,
+    errors: run.errors,
     seconds: run.seconds,
     perSecond: run.sales / run.seconds,
     p50Ms: percentile(run.latencies, 50),

@@ -14,7 +14,7 @@ import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
 import { newOrderCode } from '../electron/core/store/contract/order-code.js';
 import { nowIso } from '../shared/time.js';
 import { startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
-import { closedLoop, percentile, type LoopResult } from './baselines.js';
+import { closedLoop, loopFigures, type LoopResult } from './baselines.js';
 import { BENCH_TOKEN } from './config.js';
 import { load, startServerChild, type LoadResult, type ServerHandle } from './http-load.js';
 import { benchPgImport, type PgImportResult } from './pg-import-bench.js';
@@ -191,11 +191,7 @@ export async function barePgLoop(url: string, range: { from: number; to: number 
   if (run.errors > 0) throw new Error(`bare pg loop: ${run.errors} sales failed`);
   return {
     label: `bare node-postgres loop, BEGIN; guarded UPDATE … RETURNING; INSERT order, line, payment, audit; COMMIT; ${concurrency} in flight on ${poolSize} connections, synchronous_commit=on`,
-    sales: run.sales,
-    seconds: run.seconds,
-    perSecond: run.sales / run.seconds,
-    p50Ms: percentile(run.latencies, 50),
-    p99Ms: percentile(run.latencies, 99),
+    ...loopFigures(run),
   };
 }
 
@@ -211,12 +207,7 @@ async function storeAloneLoop(url: string, range: { from: number; to: number }, 
     const items = (after?.items ?? 0) - (before?.items ?? 0);
     return {
       label: `the terminal's store without HTTP (invoke('sellTicket') in the bench's process, sell lane), ${concurrency} in flight, pool ${poolSize}`,
-      sales: run.sales,
-      errors: run.errors,
-      seconds: run.seconds,
-      perSecond: run.sales / run.seconds,
-      p50Ms: percentile(run.latencies, 50),
-      p99Ms: percentile(run.latencies, 99),
+      ...loopFigures(run),
       batches,
       avgBatch: batches > 0 ? items / batches : 0,
     };

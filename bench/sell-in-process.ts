@@ -2,7 +2,7 @@ import { attachWriterLane } from '../electron/core/store/sqlite/lane.js';
 import { openStore } from '../electron/core/store/sqlite/database.js';
 import type { OpContext } from '../electron/core/services/context.js';
 import { FULL_ACCESS, invoke } from '../electron/core/services/dispatch.js';
-import { closedLoop, percentile } from './baselines.js';
+import { closedLoop, loopFigures } from './baselines.js';
 
 export interface InProcessResult {
   label: string;
@@ -52,12 +52,7 @@ export async function inProcessSells(
   const result: InProcessResult = {
     label: `in-process invoke('sellTicket'), group commit${lane ? ' on the writer lane' : ' on the calling thread'}, synchronous=FULL, ${concurrency} in flight`,
     concurrency,
-    sales: run.sales,
-    errors: run.errors,
-    seconds: run.seconds,
-    perSecond: run.sales / run.seconds,
-    p50Ms: percentile(run.latencies, 50),
-    p99Ms: percentile(run.latencies, 99),
+    ...loopFigures(run),
     groups,
     avgGroup: groups > 0 ? (s.items - before.items) / groups : 0,
     largestGroup: s.largestGroup,

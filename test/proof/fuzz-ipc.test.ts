@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcChannel, operations, type OperationName } from '../../shared/operations/index.js';
-import { createSenderCheck, registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { createSenderCheck, registerIpcHandlers, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { FakeIpcMain } from '../support/fake-ipc-main.js';
 import { inProcessCore } from '../../electron/core/host/answer.js';
 import type { Store } from '../../electron/core/store/contract/store.js';
 import type { SqliteStore } from '../../electron/core/store/sqlite/database.js';
@@ -17,31 +18,6 @@ import { LEAK, params, prototypeKeys } from './support/fuzz-config.js';
  * nothing; and only our own top frame passes the sender check.
  */
 
-type Listener = (event: SenderEvent, ...args: unknown[]) => Promise<IpcResult>;
-
-class FakeIpcMain implements IpcMainLike<SenderEvent> {
-  readonly handlers = new Map<string, Listener>();
-  handle(channel: string, listener: Listener) {
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string) {
-    this.handlers.delete(channel);
-  }
-  async call(event: SenderEvent, channel: string, ...args: unknown[]): Promise<IpcResult | undefined> {
-    const listener = this.handlers.get(channel);
-    if (!listener) throw new Error(`no handler for ${channel}`);
-    // Electron clones arguments and the reply (the structured clone algorithm).
-    let sent: unknown[];
-    try {
-      sent = args.map((a) => structuredClone(a));
-    } catch (e) {
-      // A value the clone cannot carry (nested deeper than the stack) fails in the renderer's invoke: main never sees it.
-      if (e instanceof RangeError) return undefined;
-      throw e;
-    }
-    return structuredClone(await listener(event, ...sent));
-  }
-}
 
 const APP_WC = 7;
 const appEvent: SenderEvent = { sender: { id: APP_WC }, senderFrame: { url: 'app://marquee/index.html', parent: null } };
@@ -83,7 +59,7 @@ function show(v: unknown): string {
 
 async function call(name: OperationName, input: unknown, extra: unknown[] = []): Promise<IpcResult | undefined> {
   const before = journal.snapshot();
-  const r = await ipc.call(appEvent, ipcChannel(name), input, ...extra);
+  const r = await ipc.send(appEvent, ipcChannel(name), input, ...extra);
   if (r === undefined) {
     expect(DbJournal.changed(before, journal.snapshot())).toEqual([]);
     return r;
@@ -147,7 +123,7 @@ describe('the sender check', () => {
         }
         const before = journal.snapshot();
         const refusedBefore = refusedSenders.length;
-        const r = await ipc.call(event, ipcChannel(name), {});
+        const r = await ipc.send(event, ipcChannel(name), {});
         expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
         expect(refusedSenders.length).toBe(refusedBefore + 1);
         expect(DbJournal.changed(before, journal.snapshot())).toEqual([]);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId, type Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSenderCheck, registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { createSenderCheck, registerIpcHandlers, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { FakeIpcMain } from '../support/fake-ipc-main.js';
 import { startCoreHost, type CoreHost, type CoreHostOptions } from '../../electron/core/host/core-host.js';
 import { startRestartingCoreHost, type RestartOptions } from '../../electron/core/host/restarting-core-host.js';
 import { startWorker } from '../../electron/core/threads/start-worker.js';
@@ -22,21 +23,6 @@ vi.mock('../../electron/core/store/sqlite/database.js', () => ({
   },
 }));
 
-type Listener = (event: SenderEvent, ...args: unknown[]) => Promise<IpcResult>;
-
-/** ipcMain as far as the bridge can tell; arguments and replies are structured-cloned like Electron's. */
-class FakeIpcMain implements IpcMainLike<SenderEvent> {
-  readonly handlers = new Map<string, Listener>();
-  handle(channel: string, listener: Listener) {
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string) {
-    this.handlers.delete(channel);
-  }
-  async call(event: SenderEvent, name: OperationName, input: unknown = {}): Promise<IpcResult> {
-    return structuredClone(await this.handlers.get(ipcChannel(name))!(event, structuredClone(input)));
-  }
-}
 
 const windowEvent = (id: number): SenderEvent => ({ sender: { id }, senderFrame: { url: 'app://marquee/index.html', parent: null } });
 const OWN = [1, 2];

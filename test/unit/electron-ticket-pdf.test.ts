@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../electron/app/app-origin.js';
-import { createSenderCheck, registerIpcHandlers, type IpcMainLike, type IpcResult, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { createSenderCheck, registerIpcHandlers, type SenderEvent } from '../../electron/app/ipc-bridge.js';
+import { FakeIpcMain } from '../support/fake-ipc-main.js';
 import { TICKET_PDF_OPTIONS, createTicketPdfExport, ticketsRouteUrl, type PdfContents, type TicketPdfDeps } from '../../electron/app/ticket-pdf.js';
 import { inProcessCore } from '../../electron/core/host/answer.js';
 import { startCoreHost, type CoreHost } from '../../electron/core/host/core-host.js';
-import { ipcChannel, type OperationName } from '../../shared/operations/index.js';
 import { memoryStore } from '../helpers.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -144,19 +144,6 @@ describe('ticket PDF export (main side, with fakes)', () => {
   });
 });
 
-type Listener = (event: SenderEvent, ...args: unknown[]) => Promise<IpcResult>;
-class FakeIpcMain implements IpcMainLike<SenderEvent> {
-  readonly handlers = new Map<string, Listener>();
-  handle(channel: string, listener: Listener) {
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string) {
-    this.handlers.delete(channel);
-  }
-  async call(event: SenderEvent, name: OperationName, input: unknown = {}): Promise<IpcResult> {
-    return structuredClone(await this.handlers.get(ipcChannel(name))!(event, structuredClone(input)));
-  }
-}
 const fromWindow = (id: number, url = 'app://marquee/index.html'): SenderEvent => ({ sender: { id }, senderFrame: { url, parent: null } });
 
 describe('saveTicketsPdf over IPC', () => {

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { isoDay } from './support/dates.js';
-import { api, expect, shot, signedInPage, test } from './support/fixtures.js';
+import { api, expect, shot, signedInPage, test, pageProblems } from './support/fixtures.js';
 
 /** Every visible control on the page that is smaller than a fingertip (44 px). */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -18,11 +18,7 @@ async function smallTargets(page: Page): Promise<string[]> {
 
 test('kiosk: touch-sized targets, visible focus rings, keyboard navigation and no CSP violations on every screen', async ({ browser }, testInfo) => {
   const page = await signedInPage(browser);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const problems = pageProblems(page);
 
   const events = await api<{ items: { id: number; ticketsAvailable: number }[] }>(`/api/v1/events?city=Toronto&from=${isoDay(0)}&to=${isoDay(70)}`);
   const eventId = events.items.find((e) => e.ticketsAvailable > 0)!.id;

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import QRCode from 'qrcode';
 import { CSP, PERMISSIONS_POLICY } from '../../electron/core/http/csp.js';
 import { isoDay } from './support/dates.js';
-import { api, expect, serverBase, shot, signedInPage, test } from './support/fixtures.js';
+import { api, expect, serverBase, shot, signedInPage, test, pageProblems } from './support/fixtures.js';
 import { sellOne } from './support/door-sales.js';
 
 interface EventItem {
@@ -109,11 +109,7 @@ test('camera scanning with BarcodeDetector: a held-up ticket admits once (not on
   const eventId = await doorEvent();
   const { ticket } = await sellOne(eventId);
   const page = await signedInPage(browser);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const problems = pageProblems(page);
   const checkIns: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && /\/api\/v1\/check-ins$/.test(r.url())) checkIns.push(r.url());
@@ -168,11 +164,7 @@ test('camera scanning without BarcodeDetector: jsQR reads the real QR code off t
   const eventId = await doorEvent();
   const { ticket } = await sellOne(eventId);
   const page = await signedInPage(browser);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const problems = pageProblems(page);
   await page.addInitScript(fakeCamera);
   await page.addInitScript(() => {
     delete (window as unknown as { BarcodeDetector?: unknown }).BarcodeDetector;

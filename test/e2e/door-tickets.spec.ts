@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoDay } from './support/dates.js';
-import { api, expect, shot, signedInPage, test } from './support/fixtures.js';
+import { api, expect, shot, signedInPage, test, pageProblems } from './support/fixtures.js';
 
 interface EventItem {
   id: number;
@@ -53,11 +53,7 @@ test('printable tickets: sell two at the kiosk, print them (one a page, reprint 
 
   // The kiosk: two tickets picked off the event's list, sold by card.
   const page = await signedInPage(browser);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const problems = pageProblems(page);
   await page.goto(`/#/events/${event.id}`);
   await expect(page.getByRole('heading', { level: 1, name: event.name })).toBeVisible();
   // Two numbered seats of one listing, picked by hand (the list groups tickets by listing).

@@ -28,6 +28,16 @@ export async function signIn(page: Page): Promise<void> {
   await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
 }
 
+/** Console errors and uncaught exceptions of the page from now on (CSP violations arrive as console errors); a spec expects it empty. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return problems;
+}
+
 export async function signedInPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ baseURL: serverBase() });
   const page = await context.newPage();

@@ -57,11 +57,16 @@ function decodeCursor(cursor: string | undefined): unknown[] | null {
 
 
 /** What an event's ticket list and listing list both refuse first: an unknown event, a price range upside down. */
-async function checkTicketFilters(db: Parameters<typeof eventsRepo.eventExists>[0], q: { id: number; minPrice?: number; maxPrice?: number }): Promise<void> {
+/** The event's ticket and listing lists share their filters and their first refusals (unknown event, price range upside down). */
+async function ticketFilters(
+  db: Parameters<typeof eventsRepo.eventExists>[0],
+  q: { id: number; section?: string; minPrice?: number; maxPrice?: number; minQuantity?: number },
+): Promise<{ eventId: number; section?: string; minPrice?: number; maxPrice?: number; minQuantity?: number }> {
   if (!(await eventsRepo.eventExists(db, q.id))) throw notFound('event', q.id);
   if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
     throw new AppError('VALIDATION_FAILED', 'minPrice is above maxPrice', { minPrice: q.minPrice, maxPrice: q.maxPrice });
   }
+  return { eventId: q.id, section: q.section, minPrice: q.minPrice, maxPrice: q.maxPrice, minQuantity: q.minQuantity };
 }
 
 export const handlers: Handlers = {
@@ -142,37 +147,25 @@ export const handlers: Handlers = {
 
   listEventTickets: async (ctx, q) => {
     const db = ctx.store.reader;
-    await checkTicketFilters(db, q);
+    const filters = await ticketFilters(db, q);
     // The cursor is checked before the visit is counted: a refused call records nothing.
     const cursor = decodeCursor(q.cursor);
     if (q.ref) {
       const ref = q.ref;
       await ctx.store.write((trx) => recordVisit(trx, ref, q.id, nowIso()));
     }
-    const page = await ticketsRepo.pageEventTickets(
-      db,
-      { eventId: q.id, section: q.section, minPrice: q.minPrice, maxPrice: q.maxPrice, minQuantity: q.minQuantity },
-      q.sort,
-      q.limit,
-      cursor,
-    );
+    const page = await ticketsRepo.pageEventTickets(db, filters, q.sort, q.limit, cursor);
     return { items: page.items.map(toTicket), total: page.total, nextCursor: page.next ? encodeCursor(page.next) : null };
   },
 
   listEventListings: async (ctx, q) => {
     const db = ctx.store.reader;
-    await checkTicketFilters(db, q);
+    const filters = await ticketFilters(db, q);
     const cursor = decodeCursor(q.cursor);
     if (cursor && !listingsRepo.validListingCursor(q.sort, cursor)) {
       throw new AppError('VALIDATION_FAILED', 'cursor is not one this server issued', { field: 'cursor' });
     }
-    const page = await listingsRepo.pageEventListings(
-      db,
-      { eventId: q.id, section: q.section, minPrice: q.minPrice, maxPrice: q.maxPrice, minQuantity: q.minQuantity },
-      q.sort,
-      q.limit,
-      cursor,
-    );
+    const page = await listingsRepo.pageEventListings(db, filters, q.sort, q.limit, cursor);
     return {
       items: page.items.map((g) => ({
         listingId: g.listing_id,

@@ -162,6 +162,8 @@ describe('seat holds', () => {
     await invoke(ctx, FULL_ACCESS, 'releaseSeats', { id: eventId, ticketIds: [t], holder: 'x' });
     await invoke(ctx, FULL_ACCESS, 'sellTicket', { id: t });
     await refusal(invoke(ctx, FULL_ACCESS, 'holdSeats', { id: eventId, ticketIds: [t], holder: 'x' }));
+    // On PostgreSQL the changes come back through NOTIFY/LISTEN, after the calls have answered.
+    await expect.poll(() => changes.length).toBeGreaterThanOrEqual(3);
     stop();
     expect(changes.map((c) => [c.status, c.ticketIds, c.holder])).toEqual([
       ['held', [t], 'x'],

@@ -319,11 +319,11 @@ export async function benchPostgres(o: PgBenchOptions): Promise<PgBenchResult> {
     const bareB = await barePgLoop(url, ranges.take(share(0.05)), o.loopSeconds, o.connections, o.pool);
     log(`bare loop again ${bareB.perSecond.toFixed(0)}/s`);
     const httpCheck = await checkSales(url, [http.sent]);
-    log(`the same store without HTTP: invoke('sellTicket') in this process, ${o.connections} in flight × ${Math.max(1, Math.round(o.httpSeconds / 2))} s`);
-    const storeAlone = await storeAloneLoop(url, ranges.take(share(0.2)), Math.max(1, Math.round(o.httpSeconds / 2)), o.connections, o.pool);
+    const termSeconds = Math.max(1, Math.round(o.httpSeconds / 2));
+    log(`the same store without HTTP: invoke('sellTicket') in this process, ${o.connections} in flight × ${termSeconds} s`);
+    const storeAlone = await storeAloneLoop(url, ranges.take(share(0.2)), termSeconds, o.connections, o.pool);
     log(`  ${storeAlone.perSecond.toFixed(0)}/s`);
 
-    const termSeconds = Math.max(1, Math.round(o.httpSeconds / 2));
     log(`one terminal, then 4 terminals on one PostgreSQL (${o.connections} connections in all) × ${termSeconds} s`);
     const one = await sellStorm('one terminal', terminal, ranges.take(share(0.1)), termSeconds, o.connections);
     // BENCH_PG_PROFILE=FILE: a CPU profile of the terminal over a further 3 s storm, summarised here, written to FILE.

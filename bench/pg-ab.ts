@@ -20,8 +20,8 @@ import { ensureAdmin } from '../electron/core/auth/callers.js';
 import { openPgStore } from '../electron/core/store/postgres/pg-store.js';
 import { startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
 import { BENCH_TOKEN } from './config.js';
-import { load, startServerChild, type ServerHandle } from './http-load.js';
-import { buildDataset } from './pg-bench.js';
+import { startServerChild, type ServerHandle } from './http-load.js';
+import { buildDataset, sellStorm } from './pg-bench.js';
 
 const CLK_TCK = 100;
 
@@ -79,16 +79,8 @@ async function storm(server: PostgresServer, s: Side, seconds: number, connectio
   type Stats = { cpuMs: number };
   const t0 = (await s.terminal.request<Stats>({ type: 'stats' }, 'stats')).cpuMs;
   const p0 = serverCpuMs(server);
-  const r = await load({
-    title: s.name,
-    url: `${s.terminal.base}/`,
-    connections,
-    seconds,
-    amount: s.last - s.next + 1,
-    method: 'PUT',
-    auth: true,
-    path: () => `/api/v1/tickets/${s.next++}/sold`,
-  });
+  const { result: r, sent } = await sellStorm(s.name, s.terminal, { from: s.next, to: s.last }, seconds, connections);
+  s.next = sent.to + 1;
   const t1 = (await s.terminal.request<Stats>({ type: 'stats' }, 'stats')).cpuMs;
   const n = Math.max(1, r.requests);
   return { perSecond: r.perSecond, p99Ms: r.p99Ms, terminalUs: ((t1 - t0) * 1000) / n, postgresUs: ((serverCpuMs(server) - p0) * 1000) / n, bad: r.errors + r.non2xx + r.timeouts };

@@ -247,7 +247,7 @@ function mergeLoads(a: LoadResult, b: LoadResult): LoadResult {
 }
 
 /** autocannon PUT /api/v1/tickets/:id/sold, each request the next ticket of `range`; returns the ids sent. */
-async function sellStorm(title: string, server: ServerHandle, range: { from: number; to: number }, seconds: number, connections: number) {
+export async function sellStorm(title: string, server: ServerHandle, range: { from: number; to: number }, seconds: number, connections: number) {
   let next = range.from;
   const result = await load({
     title,

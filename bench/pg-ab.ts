@@ -16,12 +16,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ensureAdmin } from '../electron/core/auth/callers.js';
-import { openPgStore } from '../electron/core/store/postgres/pg-store.js';
 import { startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
-import { BENCH_TOKEN } from './config.js';
 import { startServerChild, type ServerHandle } from './http-load.js';
-import { buildDataset, sellStorm } from './pg-bench.js';
+import { buildDataset, migrateWithAdmin, sellStorm } from './pg-bench.js';
 
 const CLK_TCK = 100;
 
@@ -61,9 +58,7 @@ interface Side {
 
 async function side(server: PostgresServer, name: 'A' | 'B', statements: string[], tickets: number): Promise<Side> {
   const url = await server.createDatabase(`ab_${name.toLowerCase()}`);
-  const store = await openPgStore({ url, max: 2 });
-  await ensureAdmin(store, BENCH_TOKEN);
-  await store.close();
+  await migrateWithAdmin(url);
   const ids = await buildDataset(url, tickets);
   const c = new pg.Client({ connectionString: url });
   await c.connect();

@@ -102,6 +102,16 @@ class Ranges {
   }
 }
 
+/** The schema and the bench's API token, as the first terminal of a venue would make them. */
+export async function migrateWithAdmin(url: string): Promise<void> {
+  const store = await openPgStore({ url, max: 2 });
+  try {
+    await ensureAdmin(store, BENCH_TOKEN);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Events of 500 tickets in listings of 10, written with set-based SQL (test data, rebuilt each run). */
 export async function buildDataset(url: string, tickets: number): Promise<{ first: number; last: number }> {
   const c = new pg.Client({ connectionString: url });
@@ -282,10 +292,7 @@ export async function benchPostgres(o: PgBenchOptions): Promise<PgBenchResult> {
     await admin.end();
     log(`PostgreSQL ${version} on port ${server.port} (${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')})`);
 
-    // Schema and the bench's API token, as the first terminal of a venue would make them.
-    const store = await openPgStore({ url, max: 2 });
-    await ensureAdmin(store, BENCH_TOKEN);
-    await store.close();
+    await migrateWithAdmin(url);
     const d0 = performance.now();
     const ids = await buildDataset(url, o.tickets);
     const datasetSeconds = (performance.now() - d0) / 1000;

@@ -22,6 +22,10 @@ const BOTH_ENGINES = [
   'test/integration/seating-concurrency.test.ts',
   'test/integration/seating-model.test.ts',
   'test/integration/seating-ops.test.ts',
+  'test/integration/text-guard.test.ts',
+  'test/proof/db-journal.test.ts',
+  'test/proof/fuzz-http.test.ts',
+  'test/proof/fuzz-ipc.test.ts',
 ];
 
 export default defineConfig({

@@ -42,6 +42,7 @@ export const analyticsOps = {
     },
     permission: 'import',
     mutates: true,
+    ownTextCheck: ['events'],
     tags: ['analytics'],
   }),
   reportTopCustomers: op({

@@ -38,6 +38,12 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   permission: Permission;
   /** Changes state: runs on the writer, is audited, never retried blindly. */
   mutates: boolean;
+  /**
+   * Input fields whose text the handler checks itself (a CSV file, partner events), so that a NUL is
+   * answered where it is (its line, its event) instead of refusing the whole call. Every other string
+   * of the input is checked by the dispatcher (shared/schemas/text-guard.ts).
+   */
+  ownTextCheck?: readonly string[];
   tags: string[];
 }
 

@@ -24,6 +24,7 @@ export const importOps = {
     http: { method: 'POST', path: '/imports', status: 201, body: 'csv' },
     permission: 'import',
     mutates: true,
+    ownTextCheck: ['csv'],
     tags: ['imports'],
   }),
   previewImport: op({
@@ -33,6 +34,7 @@ export const importOps = {
     http: { method: 'POST', path: '/imports/preview', body: 'csv' },
     permission: 'import',
     mutates: false,
+    ownTextCheck: ['csv'],
     tags: ['imports'],
   }),
   listImportBatches: op({

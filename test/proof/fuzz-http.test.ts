@@ -2,10 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations, type OperationName } from '../../shared/operations/index.js';
 import { pathParams } from '../../electron/core/http/openapi.js';
-import type { SqliteStore } from '../../electron/core/store/sqlite/database.js';
 import { memoryStore, startServer, TEST_TOKEN, type TestServer } from '../helpers.js';
 import { arbitraryFor } from './support/schema-arbitrary.js';
-import { DbJournal } from './support/db-journal.js';
+import { changedTables, openJournal, type DbJournal } from './support/db-journal.js';
 import { hostileJsonValue, mutate } from './support/hostile.js';
 import { LEAK, params, prototypeKeys } from './support/fuzz-config.js';
 
@@ -24,7 +23,7 @@ beforeAll(async () => {
   protoBefore = prototypeKeys();
   const store = await memoryStore({ seed: true });
   s = await startServer(store);
-  journal = new DbJournal((store as SqliteStore).writerRaw);
+  journal = await openJournal(store);
 });
 afterAll(async () => s?.close());
 
@@ -87,7 +86,7 @@ const MAY_WRITE_WHEN_REFUSED: Partial<Record<OperationName, string[]>> = {
 };
 
 async function send(name: OperationName, sent: Sent): Promise<{ status: number; text: string }> {
-  const before = journal.snapshot();
+  const before = await journal.snapshot();
   const r = await fetch(s.base + sent.url, { method: sent.method, headers: sent.headers, body: sent.body as BodyInit | undefined });
   const text = await r.text();
   const status = r.status;
@@ -100,7 +99,7 @@ async function send(name: OperationName, sent: Sent): Promise<{ status: number; 
     expect(typeof body.error?.code, where).toBe('string');
     expect(typeof body.error?.message, where).toBe('string');
     expect(Object.keys(body), where).toEqual(['error']);
-    const changed = DbJournal.changed(before, journal.snapshot()).filter((t) => !(MAY_WRITE_WHEN_REFUSED[name] ?? []).includes(t));
+    const changed = changedTables(before, await journal.snapshot()).filter((t) => !(MAY_WRITE_WHEN_REFUSED[name] ?? []).includes(t));
     expect(changed, `a refused call committed rows: ${where}`).toEqual([]);
   } else {
     accepted[name] = (accepted[name] ?? 0) + 1;
@@ -162,7 +161,7 @@ describe('raw bodies', () => {
     fc.constantFrom('['.repeat(100_000), '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000), '{"id":1e999}', '{"id":-0}', '{"id":12345678901234567890123}', 'null', '""', '0', 'true', ' ').map((body) => ({ type: 'application/json', body })),
   );
   it('wrong content types, truncated and duplicate-key JSON, invalid UTF-8, deep nesting', async () => {
-    const checksum = journal.checksum();
+    const checksum = await journal.checksum();
     let acceptedHere = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...jsonRoutes), bodyArb, async (name, b) => {
@@ -172,7 +171,7 @@ describe('raw bodies', () => {
       params(250),
     );
     // Nothing here is a meaningful write; if none was accepted, the rows must hash the same as before.
-    if (acceptedHere === 0) expect(journal.checksum()).toBe(checksum);
+    if (acceptedHere === 0) expect(await journal.checksum()).toBe(checksum);
   });
 
   it('hostile query strings and path segments', async () => {

@@ -5,10 +5,9 @@ import { createSenderCheck, registerIpcHandlers, type IpcResult, type SenderEven
 import { FakeIpcMain } from '../support/fake-ipc-main.js';
 import { inProcessCore } from '../../electron/core/host/answer.js';
 import type { Store } from '../../electron/core/store/contract/store.js';
-import type { SqliteStore } from '../../electron/core/store/sqlite/database.js';
 import { memoryStore } from '../helpers.js';
 import { arbitraryFor } from './support/schema-arbitrary.js';
-import { DbJournal } from './support/db-journal.js';
+import { changedTables, openJournal, type DbJournal } from './support/db-journal.js';
 import { hostileCloneValue, mutate } from './support/hostile.js';
 import { LEAK, params, prototypeKeys } from './support/fuzz-config.js';
 
@@ -33,7 +32,7 @@ const refusedSenders: string[] = [];
 beforeAll(async () => {
   protoBefore = prototypeKeys();
   store = await memoryStore({ seed: true });
-  journal = new DbJournal((store as SqliteStore).writerRaw);
+  journal = await openJournal(store);
   ipc = new FakeIpcMain();
   registerIpcHandlers(ipc, {
     core: inProcessCore({ store, version: 'test' }),
@@ -58,10 +57,10 @@ function show(v: unknown): string {
 }
 
 async function call(name: OperationName, input: unknown, extra: unknown[] = []): Promise<IpcResult | undefined> {
-  const before = journal.snapshot();
+  const before = await journal.snapshot();
   const r = await ipc.send(appEvent, ipcChannel(name), input, ...extra);
   if (r === undefined) {
-    expect(DbJournal.changed(before, journal.snapshot())).toEqual([]);
+    expect(changedTables(before, await journal.snapshot())).toEqual([]);
     return r;
   }
   const where = `${name}(${show(input)}) → ${show(r)}`;
@@ -73,7 +72,7 @@ async function call(name: OperationName, input: unknown, extra: unknown[] = []):
     expect(typeof r.error.code, where).toBe('string');
     expect(typeof r.error.message, where).toBe('string');
     expect(Object.keys(r.error).every((k) => ['code', 'message', 'details'].includes(k)), where).toBe(true);
-    const changed = DbJournal.changed(before, journal.snapshot()).filter((t) => !(MAY_WRITE_WHEN_REFUSED[name] ?? []).includes(t));
+    const changed = changedTables(before, await journal.snapshot()).filter((t) => !(MAY_WRITE_WHEN_REFUSED[name] ?? []).includes(t));
     expect(changed, `a refused call committed rows: ${where}`).toEqual([]);
   }
   return r;
@@ -121,12 +120,12 @@ describe('the sender check', () => {
           expect(new URL(senderFrame!.url).origin === 'null' ? senderFrame!.url.startsWith('app://marquee/') : true).toBe(true);
           return;
         }
-        const before = journal.snapshot();
+        const before = await journal.snapshot();
         const refusedBefore = refusedSenders.length;
         const r = await ipc.send(event, ipcChannel(name), {});
         expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
         expect(refusedSenders.length).toBe(refusedBefore + 1);
-        expect(DbJournal.changed(before, journal.snapshot())).toEqual([]);
+        expect(changedTables(before, await journal.snapshot())).toEqual([]);
       }),
       params(300),
     );

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { COUNTED_FINANCIAL_STATUSES, PartnerOrderEvent, type PartnerAddress } from '../../../shared/schemas/analytics.js';
 import type { NewPartnerOrder, PartnerAddressRow } from '../store/common/partner-orders-repo.js';
+import { findBadText } from '../../../shared/schemas/text-guard.js';
 
 export interface EventError {
   path: string;
@@ -55,6 +56,8 @@ export function normaliseEvent(value: unknown, raw: string, channel: string, rec
       errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     };
   }
+  const bad = findBadText(parsed.data);
+  if (bad) return { ok: false, eventId: eventIdOf(value), errors: [{ path: bad.path, message: bad.message }] };
   const e = parsed.data;
   const billing = address(e.billing_address);
   const shipping = address(e.shipping_address);

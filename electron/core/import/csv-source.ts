@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { AppError } from '../../../shared/errors.js';
+import { badCharacterAt } from '../../../shared/schemas/text-guard.js';
 
 /** Where the CSV comes from: text already in memory (HTTP body), bytes (stream, file) or a file path. */
 export type CsvSource =
@@ -140,6 +141,10 @@ export async function* textPieces(source: CsvSource, stats: SourceStats): AsyncG
         line: lineOfOffset(text, bad),
       });
     }
+    // Text handed over already decoded (an HTTP text/csv body, an IPC call) gets the checks the byte reader makes.
+    const broken = badCharacterAt(text);
+    if (broken?.kind === 'nul') checkText(text, 0);
+    if (broken) throw encodingError('The file holds half of a character (a lone UTF-16 surrogate): it is not valid Unicode text.', { line: lineOfOffset(text, broken.index) });
     for (let i = 0; i < text.length; i += TEXT_PIECE) {
       stats.bytesRead += Buffer.byteLength(text.slice(i, i + TEXT_PIECE), 'utf8');
       yield text.slice(i, i + TEXT_PIECE);

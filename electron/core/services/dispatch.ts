@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors.js';
 import { operations, type OperationName, type OpOutput } from '../../../shared/operations/index.js';
 import type { Permission } from '../../../shared/operations/define.js';
+import { findBadText } from '../../../shared/schemas/text-guard.js';
 import { auditRecorder } from '../auth/audit.js';
 import { checkOwnership, ownershipApplies, scopeInput } from '../auth/ownership.js';
 import type { Actor, AuditNote, OpContext, SessionPort } from './context.js';
@@ -28,12 +29,7 @@ export function zodDetails(err: z.ZodError) {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return new AppError('VALIDATION_FAILED', 'The input is not valid', zodDetails(err));
-  const code = (err as { code?: string } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
-    // A constraint is the last line of defence; reaching it means the input broke a rule of the model.
-    return new AppError('CONFLICT', 'The change breaks a rule of the data model and was not made', { constraint: code });
-  }
-  if (code === 'SQLITE_BUSY') return new AppError('CONFLICT', 'The database is busy; try again', { retryable: true });
+  // The engine's own errors (constraints, busy, a lost server) are the store's to describe: describeError.
   return new AppError('INTERNAL', 'Something went wrong inside Marquee; nothing was changed');
 }
 
@@ -53,6 +49,8 @@ export async function invoke<K extends OperationName>(ctx: OpContext, caller: Ca
   }
   const parsed = def.input.safeParse(scopeInput(caller.actor, name, rawInput ?? {}));
   if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The input is not valid', zodDetails(parsed.error));
+  const bad = findBadText(parsed.data, def.ownTextCheck);
+  if (bad) throw new AppError('VALIDATION_FAILED', 'The input is not valid', [{ path: bad.path, message: bad.message, code: 'bad_text' }]);
   // undefined: an internal caller with full access (tests, CLI, a bridge without sign-in); null: nobody signed in.
   const actor = caller.actor;
   const audit: AuditNote = {};

@@ -1,4 +1,8 @@
 import { AppError } from '../../../../shared/errors.js';
+import { constraintConflict, type ConstraintRule } from '../contract/constraint-conflict.js';
+
+// Class 23 (integrity constraint violation); 23000 is the audit log's append-only trigger (migrations/2026-11-21T0630).
+const PG_RULES: Record<string, ConstraintRule> = { '23514': 'check', '23505': 'unique', '23503': 'foreign_key', '23502': 'not_null', '23000': 'append_only' };
 
 interface PgLikeError {
   code?: unknown;
@@ -67,12 +71,7 @@ export function describePgError(err: unknown): AppError | null {
   const e = err as PgLikeError | null;
   const code = typeof e?.code === 'string' ? e.code : null;
   if (code === null || !/^[0-9A-Z]{5}$/.test(code)) return null;
-  // A constraint is the last line of defence; reaching it means the input broke a rule of the model.
-  if (code.startsWith('23')) {
-    return new AppError('CONFLICT', 'The change breaks a rule of the data model and was not made', {
-      constraint: typeof e?.constraint === 'string' ? e.constraint : code,
-    });
-  }
+  if (code.startsWith('23')) return constraintConflict(PG_RULES[code] ?? 'other');
   if (code === '40001' || code === '40P01') return new AppError('CONFLICT', 'The database was busy with the same rows; try again', { retryable: true });
   // Data exceptions (a number out of range, text a type refuses): bad input that got past validation.
   if (code.startsWith('22')) return new AppError('VALIDATION_FAILED', 'A value is out of range or of the wrong kind for the database', { sqlstate: code });

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { AppError } from '../../../../shared/errors.js';
 import { soldChanges } from '../common/seating-repo.js';
+import { constraintConflict, type ConstraintRule } from '../contract/constraint-conflict.js';
 import { holdClock } from '../contract/hold-clock.js';
 import { LocalSeatFeed } from '../common/seat-feed.js';
 import type { Database } from '../contract/schema.js';
@@ -18,6 +19,16 @@ import { anyLapsed } from './seating-writes.js';
 import { SqliteRunner } from './sql-runner.js';
 import { cachingDatabase } from './statement-cache.js';
 import { GROUPED_TASKS, runTask } from './tasks.js';
+
+// The extended result codes better-sqlite3 reports; TRIGGER is the audit log's append-only RAISE(ABORT).
+const SQLITE_RULES: Record<string, ConstraintRule> = {
+  SQLITE_CONSTRAINT_CHECK: 'check',
+  SQLITE_CONSTRAINT_UNIQUE: 'unique',
+  SQLITE_CONSTRAINT_PRIMARYKEY: 'unique',
+  SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign_key',
+  SQLITE_CONSTRAINT_NOTNULL: 'not_null',
+  SQLITE_CONSTRAINT_TRIGGER: 'append_only',
+};
 
 export type { DB, Trx } from '../contract/store.js';
 /** Runs a named task (tasks.ts) on a connection, inside its group's transaction. */
@@ -119,8 +130,7 @@ export class SqliteStore implements StoreContract {
   describeError(err: unknown): AppError | null {
     const code = (err as { code?: unknown } | null)?.code;
     if (typeof code !== 'string') return null;
-    // A constraint is the last line of defence; reaching it means the input broke a rule of the model.
-    if (code.startsWith('SQLITE_CONSTRAINT')) return new AppError('CONFLICT', 'The change breaks a rule of the data model and was not made', { constraint: code });
+    if (code.startsWith('SQLITE_CONSTRAINT')) return constraintConflict(SQLITE_RULES[code] ?? 'other');
     if (code === 'SQLITE_BUSY') return new AppError('CONFLICT', 'The database is busy; try again', { retryable: true });
     return null;
   }

@@ -40,7 +40,7 @@ export function toWire(err: unknown): WireError {
 
 export function fromWire(w: WireError): Error {
   if (w.app) return new AppError(w.code, w.message, w.details);
-  // Keeps SQLite's code (SQLITE_CONSTRAINT_…, SQLITE_BUSY) for dispatch's toAppError.
+  // Keeps SQLite's code (SQLITE_CONSTRAINT_…, SQLITE_BUSY) for the store's describeError.
   return Object.assign(new Error(w.message), w.code ? { code: w.code } : {});
 }
 

@@ -22,11 +22,25 @@ export function isPostgresUrl(s: string): boolean {
 }
 
 export interface PoolOptions {
-  /** Connections this terminal keeps; default 10. */
+  /** Connections this terminal keeps, reads and writes together (poolSizes); default 10. */
   max?: number;
   /** Name shown in pg_stat_activity, so a venue's IT can tell terminals apart. */
   applicationName?: string;
   connectionTimeoutMillis?: number;
+}
+
+/**
+ * A terminal's connections, split: sales and other writes (and the caller lookups in front of them)
+ * never wait behind reads. Reports, exports and seat-map loads of this terminal, or of a client of its
+ * HTTP API holding every read open, could otherwise take every connection and leave a walk-in sale
+ * waiting for one until it is refused. Writes get two fifths (10 → 4 writes, 6 reads): the sell lane
+ * keeps at most two batches in flight, and holds, imports and account changes are short; the total
+ * stays `max` because a venue's server counts every terminal's connections against max_connections.
+ */
+export function poolSizes(max = 10): { reads: number; writes: number } {
+  const total = Math.max(2, Math.floor(max));
+  const writes = Math.max(1, Math.floor((total * 2) / 5));
+  return { reads: total - writes, writes };
 }
 
 export function createPool(url: string, o: PoolOptions = {}): pg.Pool {

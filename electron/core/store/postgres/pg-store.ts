@@ -1,5 +1,5 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import { AppError } from '../../../../shared/errors.js';
 import { completeAuditRow } from '../contract/audit-row.js';
 import { holdNowIso } from '../contract/hold-clock.js';
@@ -10,7 +10,7 @@ import type { SqlRunner } from '../contract/sql.js';
 import type { TaskArgs, TaskEnvelope, TaskName, TaskResult } from '../contract/tasks.js';
 import { insertAudit } from '../common/audit-repo.js';
 import { soldChanges } from '../common/seating-repo.js';
-import { createPool, describeUrl, kyselyOn, type PoolOptions } from './connect.js';
+import { createPool, describeUrl, kyselyOn, poolSizes, type PoolOptions } from './connect.js';
 import { migrationProvider } from './migrations/index.js';
 import { PgSeatFeed, SEATS_CHANNEL } from './pg-feed.js';
 import { busy, connectionProblem, describePgError, isConnectionError, isPoolBusy, isRetryable, unavailable } from './pg-errors.js';
@@ -92,7 +92,10 @@ export class PgStore implements Store {
 
   private constructor(
     readonly options: PgStoreOptions,
-    private readonly pool: pg.Pool,
+    /** Transactions, sales, NOTIFYs and caller lookups: the path of a sale never waits behind a read. */
+    private readonly writes: pg.Pool,
+    /** The reader (reports, searches, exports, seat maps). */
+    private readonly reads: pg.Pool,
     private readonly sellContext: SellContext,
   ) {
     this.location = `PostgreSQL ${describeUrl(options.url)}`;
@@ -106,9 +109,9 @@ export class PgStore implements Store {
       ...(typeof batch === 'object' ? batch : {}),
     };
     this.sellLane = batch === false ? null : new SellLane((b) => this.sellBatch(b), laneOptions);
-    this.reader = kyselyOn(pool);
-    this.readerSql = new PgRunner(pool);
-    this.auth = new PgAuthLookups(pool);
+    this.reader = kyselyOn(reads);
+    this.readerSql = new PgRunner(reads);
+    this.auth = new PgAuthLookups(writes);
     this.feed = new PgSeatFeed(
       {
         sweep: async () => {
@@ -118,10 +121,10 @@ export class PgStore implements Store {
         },
         eventsOfTickets: (ids) => soldChanges(this.readerSql, ids),
       },
-      (payload) => pool.query('SELECT pg_notify($1, $2)', [SEATS_CHANNEL, payload]),
+      (payload) => writes.query('SELECT pg_notify($1, $2)', [SEATS_CHANNEL, payload]),
       // Not durable anyway: this commit need not wait for the WAL flush (the sales it announces did).
       (payloads) =>
-        pool.query({
+        writes.query({
           name: 'seat_notify_many',
           text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, x) FROM unnest($2::text[]) AS x",
           values: [SEATS_CHANNEL, payloads],
@@ -140,7 +143,9 @@ export class PgStore implements Store {
 
   /** Connects, checks (or creates) the schema, and starts listening. */
   static async open(options: PgStoreOptions): Promise<PgStore> {
-    const pool = createPool(options.url, options);
+    const sizes = poolSizes(options.max);
+    const pool = createPool(options.url, { ...options, max: sizes.writes });
+    const reads = createPool(options.url, { ...options, max: sizes.reads, applicationName: `${options.applicationName ?? 'marquee'} reads` });
     try {
       let client: Client;
       try {
@@ -149,13 +154,15 @@ export class PgStore implements Store {
         throw new StoreOpenError(`Cannot reach the shared database at ${describeUrl(options.url)}: ${plain(err)}`, 'unreachable');
       }
       try {
-        await migrateIfAllowed(client, pool, options.migrate ?? 'if-empty');
+        // The migrator needs connections of its own beside `client`; the writes pool may have only one.
+        await migrateIfAllowed(client, reads, options.migrate ?? 'if-empty');
         const seq = (await client.query<{ s: string }>("SELECT pg_get_serial_sequence('orders', 'id') AS s")).rows[0]!.s;
         const sync = (await client.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s;
-        const store = new PgStore(options, pool, { ordersSequence: seq });
+        const store = new PgStore(options, pool, reads, { ordersSequence: seq });
         if (!DURABLE.has(sync)) {
           // The server's default would acknowledge a sale before it is on disk: every session of this store asks for more.
           pool.on('connect', (c) => void c.query('SET synchronous_commit = on').catch(() => undefined));
+          reads.on('connect', (c) => void c.query('SET synchronous_commit = on').catch(() => undefined));
           await client.query('SET synchronous_commit = on');
         }
         await store.listener.start();
@@ -164,7 +171,7 @@ export class PgStore implements Store {
         client.release();
       }
     } catch (err) {
-      await pool.end().catch(() => undefined);
+      await Promise.all([pool.end().catch(() => undefined), reads.end().catch(() => undefined)]);
       throw err;
     }
   }
@@ -213,7 +220,7 @@ export class PgStore implements Store {
       if (key && (err instanceof IdempotentTwin || (err instanceof AppError && err.code === 'TICKET_UNAVAILABLE'))) {
         const a = args as TaskArgs<'sell'> | TaskArgs<'sellListing'>;
         const prior = await this.readerSql.get<{ request_hash: string }>('SELECT request_hash FROM idempotency_keys WHERE key = ?', [key]);
-        if (prior || err instanceof IdempotentTwin) return (await twinResponse(this.pool, key, a.requestHash)) as TaskResult<K>;
+        if (prior || err instanceof IdempotentTwin) return (await twinResponse(this.writes, key, a.requestHash)) as TaskResult<K>;
       }
       throw err;
     }
@@ -332,7 +339,7 @@ export class PgStore implements Store {
       if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
       let client: Client;
       try {
-        client = await this.pool.connect();
+        client = await this.writes.connect();
       } catch (err) {
         if (isPoolBusy(err)) throw busy();
         this.markDown(err);
@@ -378,7 +385,7 @@ export class PgStore implements Store {
       if (!this.state.up) throw unavailable(this.state.problem ?? 'the database server cannot be reached');
       let client: Client;
       try {
-        client = await this.pool.connect();
+        client = await this.writes.connect();
       } catch (err) {
         // Every connection busy is not an outage (as in transact): nothing was begun.
         if (isPoolBusy(err)) throw busy();
@@ -437,7 +444,7 @@ export class PgStore implements Store {
   private startProbe(): void {
     if (this.probeTimer || this.closed) return;
     this.probeTimer = setInterval(() => {
-      this.pool.query('SELECT 1').then(
+      this.writes.query('SELECT 1').then(
         () => {
           if (this.probeTimer) clearInterval(this.probeTimer);
           this.probeTimer = null;
@@ -449,15 +456,20 @@ export class PgStore implements Store {
     this.probeTimer.unref();
   }
 
-  /** A session advisory lock on a connection of its own, held while fn runs. */
+  /**
+   * A session advisory lock on a connection of its own, outside both pools, held while fn runs: fn
+   * reads and writes through the pools, which may have a single connection each.
+   */
   async startupLock<T>(fn: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = new pg.Client({ connectionString: this.options.url, application_name: `${this.options.applicationName ?? 'marquee'} startup` });
+    client.on('error', () => undefined);
+    await client.connect();
     try {
       await client.query("SELECT pg_advisory_lock(hashtext('marquee.startup'))");
       return await fn();
     } finally {
       await client.query("SELECT pg_advisory_unlock(hashtext('marquee.startup'))").catch(() => undefined);
-      client.release();
+      await client.end().catch(() => undefined);
     }
   }
 
@@ -467,7 +479,8 @@ export class PgStore implements Store {
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.feed.close();
     await this.listener.close();
-    await this.reader.destroy();
+    // The reader's Kysely ends the reads pool.
+    await Promise.all([this.reader.destroy(), this.writes.end()]);
   }
 }
 

@@ -27,6 +27,14 @@ export interface PoolOptions {
   /** Name shown in pg_stat_activity, so a venue's IT can tell terminals apart. */
   applicationName?: string;
   connectionTimeoutMillis?: number;
+  /**
+   * How long a statement waits for a row or table lock before giving up (PostgreSQL lock_timeout);
+   * default 5 s. A terminal that froze in the middle of a transaction (a laptop lid closed, a VM
+   * paused, a cable pulled without a reset) keeps its row locks until the server notices, which with
+   * TCP keepalive can take hours; without this, every other terminal that wanted one of those seats
+   * would hang with it. With it they answer 409 CONFLICT (retryable) and go on selling the rest.
+   */
+  lockTimeoutMs?: number;
 }
 
 /**
@@ -49,6 +57,8 @@ export function createPool(url: string, o: PoolOptions = {}): pg.Pool {
     max: o.max ?? 10,
     application_name: o.applicationName ?? 'marquee',
     connectionTimeoutMillis: o.connectionTimeoutMillis ?? 5000,
+    // A startup parameter, so it holds from the first statement of every connection, at no round trip.
+    options: `-c lock_timeout=${Math.max(1, Math.round(o.lockTimeoutMs ?? 5000))}`,
     idleTimeoutMillis: 30_000,
     // A terminal's connection to the venue's server may cross a switch that drops idle flows.
     keepAlive: true,

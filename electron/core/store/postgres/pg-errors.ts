@@ -75,6 +75,10 @@ export function describePgError(err: unknown): AppError | null {
   if (code === '40001' || code === '40P01') return new AppError('CONFLICT', 'The database was busy with the same rows; try again', { retryable: true });
   // Data exceptions (a number out of range, text a type refuses): bad input that got past validation.
   if (code.startsWith('22')) return new AppError('VALIDATION_FAILED', 'A value is out of range or of the wrong kind for the database', { sqlstate: code });
+  // lock_timeout (connect.ts): another terminal holds these rows, maybe frozen mid-transaction.
+  if (code === '55P03') {
+    return new AppError('CONFLICT', 'Another terminal is holding these seats or rows; nothing was changed. Try again in a moment, or choose other seats.', { retryable: true });
+  }
   if (code === '57014') return new AppError('CONFLICT', 'The database cancelled a statement that ran too long; try again', { retryable: true });
   return null;
 }

@@ -1,0 +1,86 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdmin } from '../../electron/core/auth/callers.js';
+import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
+import { openPgStore, type PgStore } from '../../electron/core/store/postgres/pg-store.js';
+import { value } from '../support/db.js';
+import { freshPostgresDatabase, type TestDatabase } from '../support/postgres-database.js';
+import { kioskCtx, startServer, TEST_TOKEN, type TestServer } from '../helpers.js';
+
+/**
+ * A terminal that froze in the middle of a sale (a closed laptop lid, a paused VM, a pulled cable
+ * with no reset) keeps its row locks until the server notices, which with TCP keepalive can take
+ * hours. The other terminals wait for those rows at most lock_timeout (connect.ts; shortened here),
+ * answer 409 CONFLICT, retryable, for the seats it holds, sell every other seat meanwhile, and sell
+ * the held ones once it is gone. Before, they hung with it.
+ */
+describe('a terminal frozen mid-transaction does not freeze the others', () => {
+  let db: TestDatabase;
+  let store: PgStore;
+  let server: TestServer;
+  let frozen: pg.Client;
+  let ids: number[];
+  beforeAll(async () => {
+    db = await freshPostgresDatabase('frozen');
+    store = await openPgStore({ url: db.url, max: 6, lockTimeoutMs: 300 });
+    await ensureAdmin(store, TEST_TOKEN);
+    server = await startServer(store);
+    const ctx = kioskCtx(store);
+    const v = await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Cold Hall', city: 'Oslo', country: 'NO', timezone: 'Europe/Oslo' });
+    const e = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'Freeze', venueId: v.id, startsAt: '2027-01-10T20:00:00+01:00' });
+    await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: e.id, seller: { name: 'Box' }, section: 'A', row: '1', quantity: 8, priceCents: 1500 });
+    ids = (await invoke(ctx, FULL_ACCESS, 'listEventTickets', { id: e.id, limit: 10 })).items.map((t) => t.id);
+    // The frozen terminal: its sale of ids[0] took the row lock and then nothing more happened.
+    frozen = new pg.Client({ connectionString: db.url });
+    frozen.on('error', () => undefined);
+    await frozen.connect();
+    await frozen.query('BEGIN');
+    await frozen.query("UPDATE tickets SET status = 'sold' WHERE id = $1 AND status = 'available'", [ids[0]]);
+  });
+  afterAll(async () => {
+    await frozen?.end().catch(() => undefined);
+    await server?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('a sale of a seat it holds is 409 CONFLICT, retryable, at the kiosk and over HTTP; nothing of it is written', async () => {
+    const orders = await value<number>(store, 'SELECT count(*) FROM orders');
+    await expect(kiosk('sellTicket', { id: ids[0]! })).rejects.toMatchObject({ code: 'CONFLICT', details: { retryable: true } });
+    const r = await server.api(`/api/v1/tickets/${ids[0]}/sold`, { method: 'PUT' });
+    expect(r.status).toBe(409);
+    const body = (await r.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Another terminal'), details: { retryable: true } });
+    expect(await value<number>(store, 'SELECT count(*) FROM orders')).toBe(orders);
+  });
+
+  it('sales arriving together with one for its seat: the others are sold (the batch is not held up for good), that one is refused', async () => {
+    const answers = await Promise.all(ids.slice(0, 6).map((id) => server.api(`/api/v1/tickets/${id}/sold`, { method: 'PUT' }).then((r) => r.status)));
+    expect(answers).toEqual([409, 200, 200, 200, 200, 200]);
+    // A hold of one of its seats is refused the same way; a hold of another seat goes through.
+    await expect(kiosk('holdSeats', { id: await eventOf(ids[0]!), ticketIds: [ids[0]!], holder: 'window-3' })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('once the frozen terminal is gone its seat sells, exactly once', async () => {
+    await frozen.query('ROLLBACK');
+    const sold = await invoke(kioskCtx(store), FULL_ACCESS, 'sellTicket', { id: ids[0]! });
+    expect(sold.order.ticketIds).toEqual([ids[0]]);
+    expect(await value<number>(store, "SELECT count(*) FROM tickets WHERE status = 'sold'")).toBe(6);
+    expect(await value<number>(store, 'SELECT count(*) FROM order_items')).toBe(6);
+  });
+
+  it('every connection of a terminal waits at most lock_timeout: 5 s unless told otherwise', async () => {
+    expect(await value<string>(store, "SELECT current_setting('lock_timeout') AS t")).toBe('300ms');
+    const other = await openPgStore({ url: db.url, max: 2 });
+    try {
+      expect(await value<string>(other, "SELECT current_setting('lock_timeout') AS t")).toBe('5s');
+    } finally {
+      await other.close();
+    }
+  });
+
+  // As the IPC bridge answers (host/answer.ts): the store names its engine's errors.
+  const kiosk = (name: 'sellTicket' | 'holdSeats', input: Record<string, unknown>) =>
+    invoke(kioskCtx(store), FULL_ACCESS, name, input).catch((e: unknown) => Promise.reject(store.describeError(e) ?? e));
+  const eventOf = (id: number) => value<number>(store, 'SELECT event_id FROM tickets WHERE id = ?', [id]);
+});

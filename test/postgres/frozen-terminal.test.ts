@@ -84,3 +84,64 @@ describe('a terminal frozen mid-transaction does not freeze the others', () => {
     invoke(kioskCtx(store), FULL_ACCESS, name, input).catch((e: unknown) => Promise.reject(store.describeError(e) ?? e));
   const eventOf = (id: number) => value<number>(store, 'SELECT event_id FROM tickets WHERE id = ?', [id]);
 });
+
+describe('a Marquee terminal frozen inside its own sale transaction', () => {
+  let db: TestDatabase;
+  let victim: PgStore;
+  let healthy: PgStore;
+  const original = pg.Client.prototype.query;
+  beforeAll(async () => {
+    db = await freshPostgresDatabase('frozen_tx');
+    healthy = await openPgStore({ url: db.url, max: 4 });
+    victim = await openPgStore({ url: db.url, max: 4, applicationName: 'victim', idleInTransactionMs: 500 });
+  });
+  afterAll(async () => {
+    pg.Client.prototype.query = original;
+    await victim?.close();
+    await healthy?.close();
+    await db?.drop();
+  });
+
+  it('is ended by the server once idle: its locks go, another terminal sells the seat, and the frozen sale is not confirmed', async () => {
+    const ctx = kioskCtx(healthy);
+    const v = await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Ice Hall', city: 'Oslo', country: 'NO', timezone: 'Europe/Oslo' });
+    const e = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'Thaw', venueId: v.id, startsAt: '2027-01-11T20:00:00+01:00' });
+    await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: e.id, seller: { name: 'Box' }, section: 'B', row: '2', quantity: 1, priceCents: 1500 });
+    const [ticket] = (await invoke(ctx, FULL_ACCESS, 'listEventTickets', { id: e.id, limit: 1 })).items.map((t) => t.id);
+
+    // The victim's next statement after its guarded UPDATE (the order's) is held back: the process froze
+    // with the ticket's row locked, inside the transaction.
+    let reached!: () => void;
+    const atFreeze = new Promise<void>((r) => (reached = r));
+    let thaw!: () => void;
+    const thawed = new Promise<void>((r) => (thaw = r));
+    let armed = true;
+    pg.Client.prototype.query = function (this: pg.Client & { connectionParameters: { application_name?: string } }, config: unknown, ...rest: unknown[]) {
+      const text = typeof config === 'string' ? config : (config as { text?: string } | null)?.text;
+      if (armed && rest.length === 0 && this.connectionParameters.application_name === 'victim' && text?.includes('INSERT INTO orders')) {
+        armed = false;
+        reached();
+        return thawed.then(() => (original as (...a: unknown[]) => unknown).call(this, config));
+      }
+      return (original as (...a: unknown[]) => unknown).call(this, config, ...rest);
+    } as typeof original;
+
+    const frozenSale = invoke(kioskCtx(victim), FULL_ACCESS, 'createOrder', { ticketIds: [ticket!], idempotencyKey: 'frozen-1' }).then(
+      () => 'confirmed',
+      (err: unknown) => (victim.describeError(err) ?? err) as { code?: string },
+    );
+    await atFreeze;
+    // The other terminal waits on the row (at most lock_timeout), gets it when the server ends the victim's session, and sells.
+    const sold = await invoke(ctx, FULL_ACCESS, 'sellTicket', { id: ticket! });
+    expect(sold.order.ticketIds).toEqual([ticket]);
+    thaw();
+    // The frozen terminal comes back to a closed session: its sale is not confirmed (resend with the same key to learn more).
+    expect(await frozenSale).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(await value<number>(healthy, 'SELECT count(*) FROM order_items WHERE ticket_id = ?', [ticket])).toBe(1);
+    expect(await value<number>(healthy, "SELECT count(*) FROM idempotency_keys WHERE key = 'frozen-1'")).toBe(0);
+    // The victim reconnects by itself and sells again.
+    await expect.poll(() => victim.health().up, { timeout: 10_000 }).toBe(true);
+    const again = await invoke(kioskCtx(victim), FULL_ACCESS, 'createOrder', { ticketIds: [ticket!], idempotencyKey: 'frozen-1' }).catch((err: unknown) => victim.describeError(err) ?? err);
+    expect(again).toMatchObject({ code: 'TICKET_UNAVAILABLE' });
+  });
+});

@@ -51,6 +51,17 @@ export function poolSizes(max = 10): { reads: number; writes: number } {
   return { reads: total - writes, writes };
 }
 
+/**
+ * The store's own transactions (sales, holds, reservations, the rollups' fold) are statements only,
+ * never waiting on anything outside the database between two of them; one that sits idle this long
+ * belongs to a terminal that froze mid-way, and the server ends its session so that its row locks,
+ * and the SHARE lock of a fold, stop holding up every other terminal. (Not for store.write in
+ * general: an import's transaction reads the upload between its statements.)
+ */
+export const IDLE_IN_TRANSACTION_MS = 10_000;
+
+export const idleInTransaction = (ms = IDLE_IN_TRANSACTION_MS) => `SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(ms))}`;
+
 export function createPool(url: string, o: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,

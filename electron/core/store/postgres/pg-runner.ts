@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Dialect, SqlRunner } from '../contract/sql.js';
+import { idleInTransaction } from './connect.js';
 
 export const pgDialect: Dialect = {
   indexedBy: () => '',
@@ -10,6 +11,8 @@ export const pgDialect: Dialect = {
    * draws an order id) and holds off new ones until this fold commits.
    */
   lockForRollups: async (sql) => {
+    // A terminal frozen mid-fold would otherwise keep every terminal from selling (connect.ts).
+    await sql.run(idleInTransaction());
     await sql.get("SELECT pg_advisory_xact_lock(hashtext('marquee.rollups'))");
     await sql.run('LOCK TABLE orders, order_items, payments IN SHARE MODE');
   },

@@ -20,7 +20,7 @@ import { peekTickets, type Peeked, type SellContext } from './pg-sell.js';
  * and answered on their own afterwards. If the guard refused, the batch runs as a transaction
  * (sellBatchPg), which decides sale by sale under the row locks.
  *
- * The transaction (BEGIN_SELL_BATCH in pg-store.ts opens it: ROW EXCLUSIVE on orders, a savepoint,
+ * The transaction (beginSellBatch in pg-store.ts opens it: ROW EXCLUSIVE on orders, a savepoint,
  * synchronous_commit read):
  *   1. one guarded UPDATE flips every ticket of every sale that is still available, and draws an
  *      order id per sale (the sequence, under the lock on orders, as the per-sale path does);
@@ -197,7 +197,7 @@ const REFUSED = 'marquee_batch_not_taken';
 // The whole batch as one statement (atomic in autocommit): the guarded flip of every ticket; a guard
 // that it took each one at the price and currency the payments were computed from, under a durable
 // synchronous_commit, else an error that undoes the statement; only then the order ids (under the
-// lock on orders the statement holds from its start, as BEGIN_SALE takes it) and every order, line,
+// lock on orders the statement holds from its start, as beginSale takes it) and every order, line,
 // payment and audit entry. The guard's ELSE depends on the flip's rows, so it is never folded at plan time.
 const ONE_STATEMENT = `WITH f AS (UPDATE tickets t SET status = 'sold', updated_at = $1
       WHERE t.id = ANY($2::bigint[]) AND t.status = 'available'

@@ -68,7 +68,7 @@ const REFUSED = 'marquee_sale_not_taken';
 // The whole walk-in sale as one statement (atomic in autocommit): the guarded flip, a guard that the
 // flip took every ticket at the prices the payment was computed from and that the commit will be
 // durable, else an error that undoes the statement; the order id is drawn only then, under the lock on
-// orders the statement holds from its start (see BEGIN_SALE in pg-store.ts); then order, line, payment
+// orders the statement holds from its start (see beginSale in pg-store.ts); then order, line, payment
 // and audit entry. The guard's ELSE depends on the flip's rows, so it is never folded at plan time.
 function oneStatementText(audit: boolean): string {
   const parts = [

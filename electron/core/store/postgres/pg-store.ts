@@ -10,7 +10,7 @@ import type { SqlRunner } from '../contract/sql.js';
 import type { TaskArgs, TaskEnvelope, TaskName, TaskResult } from '../contract/tasks.js';
 import { insertAudit } from '../common/audit-repo.js';
 import { soldChanges } from '../common/seating-repo.js';
-import { createPool, describeUrl, kyselyOn, poolSizes, type PoolOptions } from './connect.js';
+import { createPool, describeUrl, idleInTransaction, kyselyOn, poolSizes, type PoolOptions } from './connect.js';
 import { migrationProvider } from './migrations/index.js';
 import { PgSeatFeed, SEATS_CHANNEL } from './pg-feed.js';
 import { busy, connectionProblem, describePgError, isConnectionError, isPoolBusy, isRetryable, unavailable } from './pg-errors.js';
@@ -38,6 +38,8 @@ export interface PgStoreOptions extends PoolOptions {
    * (MARQUEE_PG_BATCH_SALES=0 turns it off), false runs each on its own. A lone sale takes the per-sale path either way.
    */
   batchSales?: boolean | SellLaneOptions;
+  /** The sale and task transactions' idle_in_transaction_session_timeout (connect.ts IDLE_IN_TRANSACTION_MS). */
+  idleInTransactionMs?: number;
 }
 
 /** The store could not be opened; the message says why in plain words (no password). */
@@ -56,10 +58,10 @@ const SALE_TASKS: ReadonlySet<TaskName> = new Set(['sell', 'sellAny', 'sellListi
 // Sales draw their order id before they insert the order; ROW EXCLUSIVE on orders from the start
 // keeps the rollups' SHARE lock waiting for them (pg-runner.ts pgDialect.lockForRollups). It does
 // not conflict with itself: sales never wait for each other here.
-const BEGIN_SALE = "BEGIN; LOCK TABLE orders IN ROW EXCLUSIVE MODE; SELECT current_setting('synchronous_commit') AS s";
-const BEGIN_TASK = "BEGIN; SELECT current_setting('synchronous_commit') AS s";
-// A batch of sales (pg-sell-batch.ts): as BEGIN_SALE, and a savepoint to put tickets back to.
-const BEGIN_SELL_BATCH = "BEGIN; LOCK TABLE orders IN ROW EXCLUSIVE MODE; SAVEPOINT flip; SELECT current_setting('synchronous_commit') AS s";
+const beginSale = (idle: string) => `BEGIN; ${idle}; LOCK TABLE orders IN ROW EXCLUSIVE MODE; SELECT current_setting('synchronous_commit') AS s`;
+const beginTask = (idle: string) => `BEGIN; ${idle}; SELECT current_setting('synchronous_commit') AS s`;
+// A batch of sales (pg-sell-batch.ts): as beginSale, and a savepoint to put tickets back to.
+const beginSellBatch = (idle: string) => `BEGIN; ${idle}; LOCK TABLE orders IN ROW EXCLUSIVE MODE; SAVEPOINT flip; SELECT current_setting('synchronous_commit') AS s`;
 
 type Client = pg.PoolClient;
 
@@ -88,6 +90,7 @@ export class PgStore implements Store {
   private closed = false;
   private readonly retries: number;
   private readonly oneStatementSales: boolean;
+  private readonly begin: { sale: string; task: string; sellBatch: string };
   private readonly sellLane: SellLane<SellArgs, TaskResult<'sell'>> | null;
 
   private constructor(
@@ -100,6 +103,8 @@ export class PgStore implements Store {
   ) {
     this.location = `PostgreSQL ${describeUrl(options.url)}`;
     this.retries = options.retries ?? 5;
+    const idle = idleInTransaction(options.idleInTransactionMs);
+    this.begin = { sale: beginSale(idle), task: beginTask(idle), sellBatch: beginSellBatch(idle) };
     this.oneStatementSales = options.oneStatementSales ?? process.env.MARQUEE_PG_ONE_STATEMENT_SALES !== '0';
     const batch = options.batchSales ?? process.env.MARQUEE_PG_BATCH_SALES !== '0';
     const envNum = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
@@ -203,14 +208,14 @@ export class PgStore implements Store {
 
   async task<K extends TaskName>(name: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
     try {
-      if (!SALE_TASKS.has(name)) return await this.transact(BEGIN_TASK, false, (client) => this.runTask(client, name, args, []));
+      if (!SALE_TASKS.has(name)) return await this.transact(this.begin.task, false, (client) => this.runTask(client, name, args, []));
       if (name === 'sell') {
         const a = args as SellArgs;
         if (this.sellLane && batchable(a)) return (await this.sellLane.submit(a)) as TaskResult<K>;
         return (await this.sellAlone(a)) as TaskResult<K>;
       }
       const sold: SeatChange[] = [];
-      const result = await this.transact(BEGIN_SALE, false, (client) => this.runTask(client, name, args, sold));
+      const result = await this.transact(this.begin.sale, false, (client) => this.runTask(client, name, args, sold));
       this.feed.soldCommitted(sold);
       return result;
     } catch (err) {
@@ -241,7 +246,7 @@ export class PgStore implements Store {
         return quick;
       }
     }
-    const result = await this.transact(BEGIN_SALE, false, (client) => this.runTask(client, 'sell', a, (sold = [])));
+    const result = await this.transact(this.begin.sale, false, (client) => this.runTask(client, 'sell', a, (sold = [])));
     this.feed.soldCommitted(sold);
     return result;
   }
@@ -268,7 +273,7 @@ export class PgStore implements Store {
       outcomes = this.oneStatementSales ? await this.statement((client) => sellBatchInOneStatement(client, this.sellContext, args), written) : null;
       if (outcomes) this.sellLane!.stats.oneStatement++;
       else {
-        outcomes = await this.transact(BEGIN_SELL_BATCH, false, (client) => sellBatchPg(client, this.sellContext, args), written);
+        outcomes = await this.transact(this.begin.sellBatch, false, (client) => sellBatchPg(client, this.sellContext, args), written);
         this.sellLane!.stats.transaction++;
       }
     } catch (err) {

@@ -7,6 +7,7 @@ import { findPartnerOrderByEventId } from '../../electron/core/store/common/part
 import type { Store } from '../../electron/core/store/contract/store.js';
 import { value } from '../support/db.js';
 import { SHARED_DATA, kioskCtx, memoryStore, startServer, type TestServer } from '../helpers.js';
+import { partnerEvent } from '../support/partner-events.js';
 
 const sample = () => JSON.parse(readFileSync(new URL('test_events.json', SHARED_DATA), 'utf8')) as ({ event_id: string } & Record<string, unknown>)[];
 const count = (store: Store, table: string) => value(store, `SELECT count(*) AS n FROM ${table}`);
@@ -16,17 +17,7 @@ const counts = async (store: Store) => {
   return out;
 };
 
-/** A minimal valid event; override what the test is about. */
-const event = (id: string, over: Record<string, unknown> = {}) => ({
-  event_type: 'order.created',
-  event_id: id,
-  email: `${id}@example.com`,
-  currency: 'USD',
-  financial_status: 'paid',
-  order_value: 10,
-  line_items: [{ id: 'sku-1', quantity: 1 }],
-  ...over,
-});
+const event = partnerEvent;
 
 describe('ingesting the brief’s sample events (in process, the IPC path)', () => {
   let store: Store;

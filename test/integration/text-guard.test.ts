@@ -3,6 +3,7 @@ import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import type { Store } from '../../electron/core/store/contract/store.js';
 import { exec, value } from '../support/db.js';
 import { kioskCtx, memoryStore, startServer, testEngine, type TestServer } from '../helpers.js';
+import { partnerEvent } from '../support/partner-events.js';
 
 const count = (store: Store, table: string) => value<number>(store, `SELECT count(*) FROM ${table}`);
 
@@ -82,16 +83,7 @@ describe(`text the store cannot keep is refused before it is written (${testEngi
   });
 
   it('a partner order event with a NUL is rejected with the field, and the other events of the batch are stored', async () => {
-    const ev = (id: string, city: string) => ({
-      event_type: 'order.created',
-      event_id: id,
-      email: `${id}@example.com`,
-      currency: 'USD',
-      financial_status: 'paid',
-      order_value: 10,
-      line_items: [{ id: 'sku-1', quantity: 1 }],
-      billing_address: { first_name: 'Dan', city, country: 'US' },
-    });
+    const ev = (id: string, city: string) => partnerEvent(id, { billing_address: { first_name: 'Dan', city, country: 'US' } });
     const before = await count(store, 'partner_orders');
     const r = await invoke(kioskCtx(store), FULL_ACCESS, 'ingestOrderEvents', { channel: 'shop', events: [ev('nul-1', 'Austin'), ev('nul-2', 'Aus\u0000tin')] });
     expect(r).toMatchObject({ received: 2, created: 1, rejected: 1 });

@@ -4,6 +4,7 @@ import { ensureAdmin } from '../../electron/core/auth/callers.js';
 import { FULL_ACCESS, invoke } from '../../electron/core/services/dispatch.js';
 import { openPgStore, type PgStore } from '../../electron/core/store/postgres/pg-store.js';
 import { value } from '../support/db.js';
+import { eventWithTickets } from '../support/stock.js';
 import { freshPostgresDatabase, type TestDatabase } from '../support/postgres-database.js';
 import { kioskCtx, startServer, TEST_TOKEN, type TestServer } from '../helpers.js';
 
@@ -25,11 +26,7 @@ describe('a terminal frozen mid-transaction does not freeze the others', () => {
     store = await openPgStore({ url: db.url, max: 6, lockTimeoutMs: 300 });
     await ensureAdmin(store, TEST_TOKEN);
     server = await startServer(store);
-    const ctx = kioskCtx(store);
-    const v = await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Cold Hall', city: 'Oslo', country: 'NO', timezone: 'Europe/Oslo' });
-    const e = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'Freeze', venueId: v.id, startsAt: '2027-01-10T20:00:00+01:00' });
-    await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: e.id, seller: { name: 'Box' }, section: 'A', row: '1', quantity: 8, priceCents: 1500 });
-    ids = (await invoke(ctx, FULL_ACCESS, 'listEventTickets', { id: e.id, limit: 10 })).items.map((t) => t.id);
+    ids = (await eventWithTickets(store, 8, { name: 'Freeze' })).ticketIds;
     // The frozen terminal: its sale of ids[0] took the row lock and then nothing more happened.
     frozen = new pg.Client({ connectionString: db.url });
     frozen.on('error', () => undefined);
@@ -104,10 +101,7 @@ describe('a Marquee terminal frozen inside its own sale transaction', () => {
 
   it('is ended by the server once idle: its locks go, another terminal sells the seat, and the frozen sale is not confirmed', async () => {
     const ctx = kioskCtx(healthy);
-    const v = await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Ice Hall', city: 'Oslo', country: 'NO', timezone: 'Europe/Oslo' });
-    const e = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'Thaw', venueId: v.id, startsAt: '2027-01-11T20:00:00+01:00' });
-    await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: e.id, seller: { name: 'Box' }, section: 'B', row: '2', quantity: 1, priceCents: 1500 });
-    const [ticket] = (await invoke(ctx, FULL_ACCESS, 'listEventTickets', { id: e.id, limit: 1 })).items.map((t) => t.id);
+    const [ticket] = (await eventWithTickets(healthy, 1, { name: 'Thaw' })).ticketIds;
 
     // The victim's next statement after its guarded UPDATE (the order's) is held back: the process froze
     // with the ticket's row locked, inside the transaction.

@@ -9,6 +9,7 @@ import { openPgStore, PgStore, StoreOpenError } from '../../electron/core/store/
 import type { SeatChange } from '../../electron/core/store/contract/shapes.js';
 import { freshPostgresDatabase, type TestDatabase } from '../support/postgres-database.js';
 import { value } from '../support/db.js';
+import { eventWithTickets } from '../support/stock.js';
 
 /** The PostgreSQL engine's own promises: durability, schema version, the shared feed and caller version. */
 const dbs: TestDatabase[] = [];
@@ -30,13 +31,6 @@ afterAll(async () => {
 
 const ctx = (store: PgStore): OpContext => ({ store, channel: 'kiosk', version: 'test' });
 
-async function eventWithTickets(store: PgStore, quantity: number) {
-  const v = await invoke(ctx(store), FULL_ACCESS, 'createVenue', { name: 'Shared Hall', city: 'Lyon', country: 'FR', timezone: 'Europe/Paris' });
-  const e = await invoke(ctx(store), FULL_ACCESS, 'createEvent', { name: 'Two Doors', venueId: v.id, startsAt: '2027-03-01T20:00:00+01:00' });
-  const l = await invoke(ctx(store), FULL_ACCESS, 'postListing', { eventId: e.id, seller: { name: 'Box' }, section: 'A', row: '08', quantity, priceCents: 2500 });
-  const page = await invoke(ctx(store), FULL_ACCESS, 'listEventTickets', { id: e.id, limit: 100 });
-  return { eventId: e.id, listing: l, ticketIds: page.items.map((t) => t.id) };
-}
 
 const until = async (cond: () => boolean, ms = 5000) => {
   const deadline = Date.now() + ms;

@@ -5,6 +5,7 @@ import { poolSizes } from '../../electron/core/store/postgres/connect.js';
 import { openPgStore, type PgStore } from '../../electron/core/store/postgres/pg-store.js';
 import pg from 'pg';
 import { value } from '../support/db.js';
+import { eventWithTickets } from '../support/stock.js';
 import { freshPostgresDatabase, type TestDatabase } from '../support/postgres-database.js';
 import { kioskCtx, startServer, TEST_TOKEN, type TestServer } from '../helpers.js';
 
@@ -36,12 +37,7 @@ describe('slow reads never hold up a sale', () => {
     store = await openPgStore({ url: db.url, max: 10, applicationName: 'pools-test' });
     await ensureAdmin(store, TEST_TOKEN);
     server = await startServer(store);
-    const ctx = kioskCtx(store);
-    const v = await invoke(ctx, FULL_ACCESS, 'createVenue', { name: 'Pool Hall', city: 'Lyon', country: 'FR', timezone: 'Europe/Paris' });
-    const e = await invoke(ctx, FULL_ACCESS, 'createEvent', { name: 'Rush', venueId: v.id, startsAt: '2027-03-01T20:00:00+01:00' });
-    await invoke(ctx, FULL_ACCESS, 'postListing', { eventId: e.id, seller: { name: 'Box' }, section: 'A', row: '08', quantity: 4, priceCents: 2500 });
-    eventId = e.id;
-    ticketIds = (await invoke(ctx, FULL_ACCESS, 'listEventTickets', { id: e.id, limit: 10 })).items.map((t) => t.id);
+    ({ eventId, ticketIds } = await eventWithTickets(store, 4));
   });
   afterAll(async () => {
     await server?.close();

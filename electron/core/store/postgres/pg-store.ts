@@ -149,24 +149,24 @@ export class PgStore implements Store {
   /** Connects, checks (or creates) the schema, and starts listening. */
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const sizes = poolSizes(options.max);
-    const pool = createPool(options.url, { ...options, max: sizes.writes });
+    const writes = createPool(options.url, { ...options, max: sizes.writes });
     const reads = createPool(options.url, { ...options, max: sizes.reads, applicationName: `${options.applicationName ?? 'marquee'} reads` });
     try {
       let client: Client;
       try {
-        client = await pool.connect();
+        client = await writes.connect();
       } catch (err) {
         throw new StoreOpenError(`Cannot reach the shared database at ${describeUrl(options.url)}: ${plain(err)}`, 'unreachable');
       }
       try {
-        // The migrator needs connections of its own beside `client`; the writes pool may have only one.
+        // The migrator needs connections of its own beside `client`; the writes writes may have only one.
         await migrateIfAllowed(client, reads, options.migrate ?? 'if-empty');
         const seq = (await client.query<{ s: string }>("SELECT pg_get_serial_sequence('orders', 'id') AS s")).rows[0]!.s;
         const sync = (await client.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s;
-        const store = new PgStore(options, pool, reads, { ordersSequence: seq });
+        const store = new PgStore(options, writes, reads, { ordersSequence: seq });
         if (!DURABLE.has(sync)) {
           // The server's default would acknowledge a sale before it is on disk: every session of this store asks for more.
-          pool.on('connect', (c) => void c.query('SET synchronous_commit = on').catch(() => undefined));
+          writes.on('connect', (c) => void c.query('SET synchronous_commit = on').catch(() => undefined));
           reads.on('connect', (c) => void c.query('SET synchronous_commit = on').catch(() => undefined));
           await client.query('SET synchronous_commit = on');
         }
@@ -176,7 +176,7 @@ export class PgStore implements Store {
         client.release();
       }
     } catch (err) {
-      await Promise.all([pool.end().catch(() => undefined), reads.end().catch(() => undefined)]);
+      await Promise.all([writes.end().catch(() => undefined), reads.end().catch(() => undefined)]);
       throw err;
     }
   }
